@@ -1,0 +1,59 @@
+#ifndef ETHOS_CLIBEDIT_SHIM_H
+#define ETHOS_CLIBEDIT_SHIM_H
+
+#include <stdio.h>
+#include <histedit.h>
+
+// libedit's el_set, el_get and history are variadic, which Swift cannot call;
+// these fixed-arity wrappers (GRDB's GRDBSQLite shim follows the same pattern)
+// expose exactly the forms ethos uses.
+
+typedef char *(*ethos_prompt_fn)(EditLine *);
+typedef unsigned char (*ethos_command_fn)(EditLine *, int);
+
+static inline int ethos_el_set_prompt(EditLine *el, ethos_prompt_fn fn) {
+  return el_set(el, EL_PROMPT, fn);
+}
+static inline int ethos_el_set_editor(EditLine *el, const char *mode) {
+  return el_set(el, EL_EDITOR, mode);
+}
+static inline int ethos_el_set_signal(EditLine *el, int flag) {
+  return el_set(el, EL_SIGNAL, flag);
+}
+static inline int ethos_el_set_hist(EditLine *el, History *h) {
+  return el_set(el, EL_HIST, history, h);
+}
+static inline int ethos_el_set_clientdata(EditLine *el, void *data) {
+  return el_set(el, EL_CLIENTDATA, data);
+}
+static inline void *ethos_el_get_clientdata(EditLine *el) {
+  void *data = NULL;
+  el_get(el, EL_CLIENTDATA, &data);
+  return data;
+}
+static inline int ethos_el_addfn(EditLine *el, const char *name, const char *help, ethos_command_fn fn) {
+  return el_set(el, EL_ADDFN, name, help, fn);
+}
+static inline int ethos_el_bind(EditLine *el, const char *key, const char *fn) {
+  return el_set(el, EL_BIND, key, fn, NULL);
+}
+static inline int ethos_history_setsize(History *h, HistEvent *ev, int size) {
+  return history(h, ev, H_SETSIZE, size);
+}
+static inline int ethos_history_setunique(History *h, HistEvent *ev, int flag) {
+  return history(h, ev, H_SETUNIQUE, flag);
+}
+static inline int ethos_history_enter(History *h, HistEvent *ev, const char *line) {
+  return history(h, ev, H_ENTER, line);
+}
+static inline int ethos_history_load(History *h, HistEvent *ev, const char *path) {
+  return history(h, ev, H_LOAD, path);
+}
+static inline int ethos_history_save(History *h, HistEvent *ev, const char *path) {
+  return history(h, ev, H_SAVE, path);
+}
+static inline FILE *ethos_stdin(void) { return stdin; }
+static inline FILE *ethos_stdout(void) { return stdout; }
+static inline FILE *ethos_stderr(void) { return stderr; }
+
+#endif

@@ -1,0 +1,183 @@
+import ArgumentParser
+import EthosEngine
+import EthosLanguage
+import EthosREPL
+import EthosStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The `ethos` command line (SPEC §9).
+public struct EthosCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "ethos",
+    abstract: "An event-sourced model of an organization's customer-service culture.",
+    discussion: """
+      With no subcommand, ethos opens the interactive REPL on the store (or, when standard input is not a \
+      terminal, runs it as a script). Exit codes: 0 success; 1 a statement, an expect or verify failed; \
+      2 bad usage; 3 the store cannot be opened or is damaged.
+      """,
+    version: "ethos 0.1.0",
+    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self],
+    defaultSubcommand: Interactive.self
+  )
+
+  public init() {}
+
+  /// Parses argv and runs, mapping errors onto SPEC's exit codes (usage: 2).
+  public static func main(arguments: [String]? = nil) -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+      Glibc.exit(0)
+    } catch let code as ExitCode {
+      Glibc.exit(code.rawValue)
+    } catch {
+      let status = exitCode(for: error)
+      if status == .success {
+        print(fullMessage(for: error))
+        Glibc.exit(0)
+      }
+      let console = StandardConsole()
+      console.err(fullMessage(for: error))
+      console.flush()
+      Glibc.exit(ExitStatus.usage.rawValue)
+    }
+  }
+}
+
+/// `ethos [--store S] [--branch B] [--actor A]`: the REPL, or a stdin script.
+struct Interactive: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repl", abstract: "Open the interactive REPL (the default).", shouldDisplay: false)
+
+  @OptionGroup var options: StoreOptions
+
+  func run() throws {
+    let session = try options.openSession()
+    if Environment.stdinIsTerminal {
+      let status = REPL.run(session)
+      session.console.flush()
+      throw ExitCode(status)
+    }
+    session.runLines(LineReader(fd: 0), name: "stdin")
+    throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+/// `ethos run FILE… [--bail] [--echo] [--format F]`.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Run command scripts against the store.")
+
+  @Argument(help: "Script files, run in order.")
+  var files: [String]
+
+  @Flag(help: "Stop at the first failing statement.")
+  var bail = false
+
+  @Flag(help: "Print each statement before its result.")
+  var echo = false
+
+  @Option(help: "Output format: table, json or csv.")
+  var format: EthosLanguage.OutputFormat = .table
+
+  @OptionGroup var options: StoreOptions
+
+  func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("name at least one script file to run") }
+  }
+
+  func run() throws {
+    let session = try options.openSession(format: format)
+    session.bail = bail
+    session.echo = echo
+    for file in files {
+      let ok = session.runScript(path: file)
+      if !ok, bail { break }
+    }
+    throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+extension EthosLanguage.OutputFormat: ExpressibleByArgument {}
+
+/// `ethos query "STATEMENT" [--format F] [--as-of @N|T]`.
+struct QueryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "query", abstract: "Run one query and print it.")
+
+  @Argument(help: "A read-only statement, e.g. \"matrix dept=support\".")
+  var statement: String
+
+  @Option(help: "Output format: table, json or csv. (default: table on a terminal, else json)")
+  var format: EthosLanguage.OutputFormat?
+
+  @Option(name: .customLong("as-of"), help: "Answer as of event @N or time T.")
+  var asOf: String?
+
+  @OptionGroup var options: StoreOptions
+
+  func run() throws {
+    let format = self.format ?? (Environment.stdoutIsTerminal ? .table : .json)
+    let session = try options.openSession(format: format)
+    var line = statement
+    if let asOf { line = "as of \(asOf) \(statement)" }
+    let parsed: Statement?
+    do {
+      parsed = try Parser.parse(line)
+    } catch {
+      Exit.fail(error.message, code: .usage)
+    }
+    switch parsed {
+    case .query?, .asOf?, .history?, .show?, .verify?, .help?, .clock(.show)?, .branches?, .compare?:
+      session.execute(line, origin: Origin.query)
+    case nil:
+      Exit.fail("name a query, e.g. ethos query matrix", code: .usage)
+    default:
+      Exit.fail(EngineError.queryOnly.message, code: .usage)
+    }
+    session.console.flush()
+    throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+/// `ethos verify`: recompute the hash chain.
+struct Verify: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Recompute the hash chain of a branch.")
+
+  @OptionGroup var options: StoreOptions
+
+  func run() throws {
+    let session = try options.openSession()
+    session.execute("verify", origin: Origin.query)
+    session.console.flush()
+    throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+/// `ethos export [--branch B] > log.jsonl`.
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Write the audit trail as JSON Lines.")
+
+  @OptionGroup var options: StoreOptions
+
+  func run() throws {
+    Exit.fail(EngineError.notAvailable("export").message, code: .failure)
+  }
+}
+
+/// `ethos import log.jsonl`.
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Read an audit trail from JSON Lines.")
+
+  @Argument(help: "A JSON Lines file written by ethos export.")
+  var file: String
+
+  @OptionGroup var options: StoreOptions
+
+  func run() throws {
+    Exit.fail(EngineError.notAvailable("import").message, code: .failure)
+  }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import EthosDomain
+import EthosEngine
+import EthosLanguage
+import EthosStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Options every subcommand takes: where the log is, which branch, who records.
+struct StoreOptions: ParsableArguments {
+  @Option(name: .long, help: "The store: a SQLite file, or :memory:. (default: $ETHOS_STORE, else ./ethos.sqlite)")
+  var store: String?
+
+  @Option(name: .long, help: "The branch to work on.")
+  var branch: String = "main"
+
+  @Option(name: .long, help: "Who records the events. (default: $ETHOS_ACTOR, else the OS user)")
+  var actor: String?
+
+  var storePath: String {
+    if let store { return store }
+    if let env = Environment.get("ETHOS_STORE"), !env.isEmpty { return env }
+    return "ethos.sqlite"
+  }
+
+  var actorName: String {
+    if let actor, !actor.isEmpty { return actor }
+    if let env = Environment.get("ETHOS_ACTOR"), !env.isEmpty { return env }
+    if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+    return Environment.get("USER") ?? "unknown"
+  }
+
+  /// Opens the store, or exits with code 3 and one error line.
+  func openStore() throws -> any EventStore {
+    let path = storePath
+    if path == ":memory:" { return MemoryStore() }
+    do {
+      return try SQLiteStore(path: path)
+    } catch {
+      Exit.fail(error.message, code: .storeFailure)
+    }
+  }
+
+  /// A session on the store and branch, writing to the standard streams.
+  func openSession(console: any Console = StandardConsole(), format: EthosLanguage.OutputFormat = .table) throws -> Session {
+    let store = try openStore()
+    do throws(EngineError) {
+      return try Session(
+        store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)
+    } catch {
+      Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .usage)
+    }
+  }
+}
+
+/// Process environment lookups in one place.
+enum Environment {
+  static func get(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+  }
+
+  /// The wall clock: `ETHOS_NOW` (a time) freezes it for reproducible transcripts.
+  static var wallClock: any WallClock {
+    if let text = get("ETHOS_NOW"), let time = Timestamp(parsing: text) { return FixedClock(time) }
+    return SystemClock()
+  }
+
+  static var stdinIsTerminal: Bool { isatty(0) == 1 }
+  static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+}
+
+/// Exit codes of SPEC §9.
+enum ExitStatus: Int32 {
+  case success = 0
+  case failure = 1
+  case usage = 2
+  case storeFailure = 3
+}
+
+enum Exit {
+  /// Prints `error: message` to standard error and exits with `code`.
+  static func fail(_ message: String, code: ExitStatus) -> Never {
+    let console = StandardConsole()
+    console.err("error: " + message)
+    console.flush()
+    Glibc.exit(code.rawValue)
+  }
+
+  /// The exit status a session ended with.
+  static func status(of session: Session) -> ExitStatus {
+    if session.storeFailed { return .storeFailure }
+    return session.failures > 0 ? .failure : .success
+  }
+}

@@ -1,0 +1,248 @@
+/// The decider: every business rule of SPEC §3.1 lives here.
+///
+/// Pure: the state, the command and the time it is recorded at come in; the
+/// events to append (or the rule that refused them) go out.
+public func decide(_ command: Command, state: State, now: Timestamp) throws(DomainError) -> [Event] {
+  var check = Rules(state: state)
+  switch command {
+  case .hire(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+    try check.newId(id)
+    return [.employeeHired(
+      id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
+      skills: skills)]
+  case .depart(let id, let reason):
+    let employee = try check.employee(id)
+    guard employee.active else { throw .alreadyDeparted(id, on: employee.departedAt) }
+    return [.employeeDeparted(id: id, reason: reason)]
+  case .engage(let id, let name, let kind):
+    try check.newId(id)
+    return [.partnerEngaged(id: id, name: name, kind: kind)]
+  case .release(let id):
+    let partner = try check.partner(id)
+    guard partner.active else { throw .alreadyReleased(id, on: partner.releasedAt) }
+    return [.partnerReleased(id: id)]
+  case .registerCustomer(let id, let name, let segment):
+    try check.newId(id)
+    return [.customerRegistered(id: id, name: name, segment: segment)]
+  case .lose(let id, let reason):
+    let customer = try check.customer(id)
+    guard customer.active else { throw .alreadyLost(id, on: customer.lostAt) }
+    return [.customerLost(id: id, reason: reason)]
+  case .nameChampion(let id, let area):
+    let employee = try check.activeEmployee(id)
+    guard !employee.champion else { throw .alreadyChampion(id) }
+    return [.championNamed(id: id, area: area)]
+  case .standDownChampion(let id):
+    let employee = try check.employee(id)
+    guard employee.champion else { throw .notChampion(id) }
+    return [.championStoodDown(id: id)]
+  case .joinTeam(let id):
+    let employee = try check.activeEmployee(id)
+    guard !employee.onTeam else { throw .alreadyOnTeam(id) }
+    return [.serviceTeamJoined(id: id)]
+  case .leaveTeam(let id):
+    let employee = try check.employee(id)
+    guard employee.onTeam else { throw .notOnTeam(id) }
+    return [.serviceTeamLeft(id: id)]
+  case .lead(let by, let activity, let note):
+    let employee = try check.activeEmployee(by)
+    guard employee.level == .leader else { throw .notLeader(by, level: employee.level) }
+    return [.leadershipActed(by: by, activity: activity, note: note)]
+  case .say(let by, let text, let to):
+    if by != companySpeaker { _ = try check.activeEmployee(by, orCompany: true) }
+    return [.statementMade(by: by, text: text, to: to)]
+  case .train(let ids, let topic):
+    var seen = Set<String>()
+    for id in ids {
+      _ = try check.activeEmployee(id)
+      guard seen.insert(id).inserted else { throw .duplicateTrainee(id) }
+    }
+    return [.trainingCompleted(employees: ids, topic: topic)]
+  case .log(let by, let with, let mode, let channel, let outcome, let did, let note):
+    _ = try check.activeEmployee(by)
+    guard with != by else { throw .selfInteraction(by) }
+    try check.activeParty(with)
+    return [.interactionLogged(by: by, with: with, mode: mode, channel: channel, outcome: outcome, did: did, note: note)]
+  case .promise(let id, let by, let to, let due, let what):
+    try check.newId(id)
+    _ = try check.activeEmployee(by)
+    guard to != by else { throw .selfPromise(by) }
+    try check.activeParty(to)
+    return [.promiseMade(id: id, by: by, to: to, due: due.resolve(now: now), what: what)]
+  case .keep(let id):
+    let promise = try check.openPromise(id)
+    return [.promiseKept(id: promise.id)]
+  case .breakPromise(let id):
+    let promise = try check.openPromise(id)
+    return [.promiseBroken(id: promise.id)]
+  case .beginStress(let id, let kind, let severity, let scope, let note):
+    try check.newId(id)
+    switch scope {
+    case .org: break
+    case .department(let dept): try check.department(dept)
+    case .employee(let emp): _ = try check.activeEmployee(emp)
+    }
+    return [.stressBegan(id: id, kind: kind, severity: severity, scope: scope, note: note)]
+  case .endStress(let id):
+    let window = try check.stress(id)
+    guard window.open else { throw .stressEnded(id, on: window.endedAt) }
+    return [.stressEnded(id: id)]
+  case .feedback(let customer, let score, let about, let comment):
+    _ = try check.customer(customer)
+    if let about { _ = try check.employee(about) }
+    return [.feedbackReceived(customer: customer, score: score, about: about, comment: comment)]
+  case .complain(let customer, let about, let level, let text):
+    _ = try check.customer(customer)
+    if let about { _ = try check.employee(about) }
+    return [.complaintReceived(customer: customer, about: about, level: level, text: text)]
+  case .followUp(let customer, let by, let note):
+    _ = try check.customer(customer)
+    _ = try check.activeEmployee(by)
+    return [.followUpMade(customer: customer, by: by, note: note)]
+  case .pulse(let id, let score):
+    _ = try check.activeEmployee(id)
+    return [.pulseRecorded(employee: id, score: score)]
+  case .identifyDeficiency(let id, let what, let area):
+    try check.newId(id)
+    if let area, area != "matrix", IndicatorName(rawValue: area) == nil {
+      let names = IndicatorName.allCases.map(\.rawValue) + ["matrix"]
+      throw .unknownArea(area, suggestion: Suggestion.nearest(to: area, in: names))
+    }
+    return [.deficiencyIdentified(id: id, what: what, area: area)]
+  case .planAction(let id, let deficiency, let owner, let due, let what):
+    try check.newId(id)
+    _ = try check.deficiency(deficiency)
+    _ = try check.activeEmployee(owner)
+    return [.actionPlanned(id: id, deficiency: deficiency, owner: owner, due: due.resolve(now: now), what: what)]
+  case .completeAction(let id):
+    let action = try check.action(id)
+    guard action.open else { throw .actionDone(id, on: action.doneAt) }
+    return [.actionCompleted(id: id)]
+  case .retract(let seq, let reason, let target):
+    guard let target, seq >= 1, seq <= state.headSeq else { throw .noSuchEvent(seq, head: state.headSeq) }
+    guard EventType(rawValue: target)?.isObservation == true else { throw .notObservation(seq, type: target) }
+    guard !state.retracted.contains(seq) else { throw .alreadyRetracted(seq) }
+    return [.eventRetracted(seq: seq, reason: reason)]
+  }
+}
+
+/// The speaker of `say` statements made in the company's name.
+public let companySpeaker = "company"
+
+/// Lookups that either return the entity a rule needs or throw the message
+/// that explains why it is not there.
+struct Rules {
+  let state: State
+
+  func newId(_ id: String) throws(DomainError) {
+    if id == companySpeaker { throw .reservedId(id) }
+    guard let owner = state.owners[id] else { return }
+    let detail: String?
+    switch owner {
+    case .employee: detail = state.employees[id]?.name
+    case .customer: detail = state.customers[id]?.name
+    case .partner: detail = state.partners[id]?.name
+    default: detail = nil
+    }
+    throw .idTaken(id, by: owner, detail: detail)
+  }
+
+  func employee(_ id: String, orCompany: Bool = false) throws(DomainError) -> Employee {
+    if let employee = state.employees[id] { return employee }
+    if let owner = state.owners[id] {
+      throw .wrongKind(id, is: owner, expected: orCompany ? "an employee or 'company'" : "an employee")
+    }
+    var candidates = Array(state.employees.keys)
+    if orCompany { candidates.append(companySpeaker) }
+    throw .unknown(
+      "employee", id, suggestion: Suggestion.nearest(to: id, in: candidates),
+      hint: orCompany
+        ? "name an employee id or 'company'"
+        : "hire them first (hire \(id) \"NAME\") or see 'employees' for the ids in use")
+  }
+
+  func activeEmployee(_ id: String, orCompany: Bool = false) throws(DomainError) -> Employee {
+    let employee = try employee(id, orCompany: orCompany)
+    guard employee.active else { throw .departed(id, on: employee.departedAt) }
+    return employee
+  }
+
+  func customer(_ id: String) throws(DomainError) -> Customer {
+    if let customer = state.customers[id] { return customer }
+    if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a customer") }
+    throw .unknown(
+      "customer", id, suggestion: Suggestion.nearest(to: id, in: state.customers.keys),
+      hint: "register them first (customer \(id) \"NAME\") or see 'customers all'")
+  }
+
+  func partner(_ id: String) throws(DomainError) -> Partner {
+    if let partner = state.partners[id] { return partner }
+    if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a partner") }
+    throw .unknown(
+      "partner", id, suggestion: Suggestion.nearest(to: id, in: state.partners.keys),
+      hint: "engage them first (engage \(id) \"NAME\" kind=vendor) or see 'partners'")
+  }
+
+  /// An active customer, an active employee or an engaged partner.
+  func activeParty(_ id: String) throws(DomainError) {
+    switch state.owners[id] {
+    case .employee?: _ = try activeEmployee(id)
+    case .customer?:
+      let customer = try customer(id)
+      guard customer.active else { throw .lost(id, on: customer.lostAt) }
+    case .partner?:
+      let partner = try partner(id)
+      guard partner.active else { throw .released(id, on: partner.releasedAt) }
+    case let owner?:
+      throw .wrongKind(id, is: owner, expected: "a customer, employee or partner")
+    case nil:
+      let parties = state.owners.lazy.filter { $0.value == .employee || $0.value == .customer || $0.value == .partner }
+        .map(\.key)
+      throw .unknown(
+        "party", id, suggestion: Suggestion.nearest(to: id, in: parties),
+        hint: "name an active customer, employee or partner")
+    }
+  }
+
+  func openPromise(_ id: String) throws(DomainError) -> Promise {
+    guard let promise = state.promises[id] else {
+      if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a promise") }
+      let open = state.promises.values.lazy.filter { $0.status == .open }.map(\.id)
+      throw .unknown(
+        "promise", id, suggestion: Suggestion.nearest(to: id, in: open),
+        hint: "'promises open' lists the open ones")
+    }
+    guard promise.status == .open else { throw .promiseClosed(id, promise.status) }
+    return promise
+  }
+
+  func stress(_ id: String) throws(DomainError) -> StressWindow {
+    if let window = state.stresses[id] { return window }
+    if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a stress window") }
+    let open = state.stresses.values.lazy.filter(\.open).map(\.id)
+    throw .unknown(
+      "stress window", id, suggestion: Suggestion.nearest(to: id, in: open),
+      hint: "'stresses open' lists the open ones")
+  }
+
+  func deficiency(_ id: String) throws(DomainError) -> Deficiency {
+    if let deficiency = state.deficiencies[id] { return deficiency }
+    if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a deficiency") }
+    throw .unknown(
+      "deficiency", id, suggestion: Suggestion.nearest(to: id, in: state.deficiencies.keys),
+      hint: "identify it first (deficiency \(id) \"WHAT\") or see 'plan'")
+  }
+
+  func action(_ id: String) throws(DomainError) -> Action {
+    if let action = state.actions[id] { return action }
+    if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "an action") }
+    let open = state.actions.values.lazy.filter(\.open).map(\.id)
+    throw .unknown("action", id, suggestion: Suggestion.nearest(to: id, in: open), hint: "'plan' lists the open actions")
+  }
+
+  func department(_ dept: String) throws(DomainError) {
+    guard !state.departments.contains(dept) else { return }
+    throw .unknownDepartment(
+      dept, known: state.departments, suggestion: Suggestion.nearest(to: dept, in: state.departments))
+  }
+}

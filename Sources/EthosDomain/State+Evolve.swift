@@ -1,0 +1,241 @@
+extension State {
+  /// Folds one event into the state. Never fails: the decider already checked
+  /// the rules, and a log is history, so an event naming something unknown
+  /// (possible only in a hand-made log) is recorded as far as it can be.
+  public mutating func evolve(_ recorded: RecordedEvent) {
+    headSeq = recorded.seq
+    headTime = recorded.occurredAt
+    eventCount += 1
+    if skip.contains(recorded.seq) { return }
+    let at = recorded.occurredAt
+    let seq = recorded.seq
+    switch recorded.event {
+    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+      owners[id] = .employee
+      employees[id] = Employee(
+        id: id, name: name, dept: dept, role: role, level: level, facing: facing,
+        orientation: orientation, skills: skills, hiredAt: at, recent: [seq])
+      if !departments.contains(dept) { departments.append(dept) }
+      tally.hires += 1
+    case .employeeDeparted(let id, let reason):
+      employees[id]?.departedAt = at
+      employees[id]?.departureReason = reason
+      employees[id]?.champion = false
+      employees[id]?.onTeam = false
+      note(seq, employee: id)
+      tally.departures += 1
+    case .partnerEngaged(let id, let name, let kind):
+      owners[id] = .partner
+      partners[id] = Partner(id: id, name: name, kind: kind, engagedAt: at, recent: [seq])
+    case .partnerReleased(let id):
+      partners[id]?.releasedAt = at
+      note(seq, party: id)
+    case .customerRegistered(let id, let name, let segment):
+      owners[id] = .customer
+      customers[id] = Customer(id: id, name: name, segment: segment, registeredAt: at, recent: [seq])
+    case .customerLost(let id, let reason):
+      customers[id]?.lostAt = at
+      customers[id]?.lostReason = reason
+      note(seq, party: id)
+    case .championNamed(let id, let area):
+      employees[id]?.champion = true
+      employees[id]?.championArea = area
+      note(seq, employee: id)
+    case .championStoodDown(let id):
+      employees[id]?.champion = false
+      employees[id]?.championArea = nil
+      note(seq, employee: id)
+    case .serviceTeamJoined(let id):
+      employees[id]?.onTeam = true
+      note(seq, employee: id)
+    case .serviceTeamLeft(let id):
+      employees[id]?.onTeam = false
+      note(seq, employee: id)
+    case .leadershipActed(let by, _, _):
+      tally.leads += 1
+      tally.lastLead = at
+      note(seq, employee: by)
+    case .statementMade(let by, let text, _):
+      tally.says += 1
+      if State.usesTacticLanguage(text) { tally.tacticStatements += 1 }
+      note(seq, employee: by)
+    case .trainingCompleted(let ids, let topic):
+      tally.trainings += 1
+      for id in ids {
+        employees[id]?.trained.insert(topic)
+        note(seq, employee: id)
+      }
+    case .interactionLogged(let by, let with, let mode, _, let outcome, _, _):
+      logInteraction(seq: seq, by: by, with: with, mode: mode, outcome: outcome)
+    case .promiseMade(let id, let by, let to, let due, let what):
+      owners[id] = .promise
+      promises[id] = Promise(id: id, by: by, to: to, due: due, what: what, madeAt: at)
+      note(seq, party: by)
+      note(seq, party: to)
+    case .promiseKept(let id):
+      closePromise(id, as: .kept, at: at, seq: seq)
+      tally.promisesKept += 1
+    case .promiseBroken(let id):
+      closePromise(id, as: .broken, at: at, seq: seq)
+      tally.promisesBroken += 1
+    case .stressBegan(let id, let kind, let severity, let scope, let note):
+      owners[id] = .stress
+      stresses[id] = StressWindow(id: id, kind: kind, severity: severity, scope: scope, note: note, beganAt: at)
+      adjustStress(scope, by: 1)
+      if case .employee(let emp) = scope { self.note(seq, employee: emp) }
+    case .stressEnded(let id):
+      guard let window = stresses[id], window.open else { return }
+      stresses[id]?.endedAt = at
+      adjustStress(window.scope, by: -1)
+    case .feedbackReceived(let id, let score, let about, _):
+      tally.feedbackResponses += 1
+      tally.feedbackScoreSum += score
+      if score >= 9 { tally.feedbackPromoters += 1 }
+      if score <= 6 { tally.feedbackDetractors += 1 }
+      customers[id]?.feedbackCount += 1
+      customers[id]?.feedbackSum += score
+      if score <= 6 {
+        customers[id]?.hadLowFeedback = true
+        customers[id]?.openLoops.append(at)
+      }
+      note(seq, party: id)
+      if let about { note(seq, employee: about) }
+    case .complaintReceived(let id, let about, _, _):
+      tally.complaints += 1
+      customers[id]?.complaints += 1
+      customers[id]?.openLoops.append(at)
+      note(seq, party: id)
+      if let about { note(seq, employee: about) }
+    case .followUpMade(let id, let by, _):
+      if let loops = customers[id]?.openLoops, !loops.isEmpty {
+        for opened in loops {
+          tally.loopsClosed += 1
+          if at.seconds - opened.seconds <= 48 * 3600 { tally.loopsClosedWithin48h += 1 }
+        }
+        customers[id]?.openLoops = []
+      }
+      note(seq, party: id)
+      note(seq, employee: by)
+    case .pulseRecorded(let id, let score):
+      tally.pulseResponses += 1
+      if score >= 9 { tally.pulsePromoters += 1 }
+      if score <= 6 { tally.pulseDetractors += 1 }
+      employees[id]?.lastPulse = score
+      note(seq, employee: id)
+    case .deficiencyIdentified(let id, let what, let area):
+      owners[id] = .deficiency
+      deficiencies[id] = Deficiency(id: id, what: what, area: area, identifiedAt: at)
+    case .actionPlanned(let id, let deficiency, let owner, let due, let what):
+      owners[id] = .action
+      actions[id] = Action(id: id, deficiency: deficiency, owner: owner, due: due, what: what, plannedAt: at)
+      note(seq, employee: owner)
+    case .actionCompleted(let id):
+      actions[id]?.doneAt = at
+      tally.actionsDone += 1
+    case .eventRetracted(let target, _):
+      retracted.insert(target)
+    }
+  }
+
+  /// Whether an open stress window applies to employee `id` right now.
+  public func isStressed(employee id: String, dept: String) -> Bool {
+    openOrgStress > 0 || openDeptStress[dept, default: 0] > 0 || openEmployeeStress[id, default: 0] > 0
+  }
+
+  private mutating func logInteraction(seq: Int, by: String, with: String, mode: Mode, outcome: Int) {
+    let dept = employees[by]?.dept ?? ""
+    let condition: Condition = isStressed(employee: by, dept: dept) ? .stress : .normal
+    let audience: Audience = owners[with] == .customer ? .customers : .staff
+    matrix[audience, condition].add(outcome)
+    matrixByDept[dept, default: MatrixTally()][audience, condition].add(outcome)
+    if audience == .customers, mode == .relationship {
+      matrix.customerRelationship += 1
+      matrixByDept[dept, default: MatrixTally()].customerRelationship += 1
+    }
+    if var employee = employees[by] {
+      employee.served.add(outcome)
+      if audience == .customers { employee.servedCustomers.add(outcome) }
+      employee.recent.remember(seq)
+      employees[by] = employee
+    }
+    switch owners[with] {
+    case .customer?:
+      if var customer = customers[with] {
+        customer.interactions.add(outcome)
+        customer.lastOutcome = outcome
+        if outcome < 0 { customer.hadNegativeInteraction = true }
+        customer.recent.remember(seq)
+        customers[with] = customer
+      }
+    case .employee?:
+      if var employee = employees[with] {
+        employee.receivedStaff.add(outcome)
+        employee.recent.remember(seq)
+        employees[with] = employee
+      }
+    case .partner?:
+      partners[with]?.received.add(outcome)
+      partners[with]?.recent.remember(seq)
+    default:
+      break
+    }
+  }
+
+  private mutating func closePromise(_ id: String, as status: PromiseStatus, at: Timestamp, seq: Int) {
+    guard let promise = promises[id] else { return }
+    promises[id]?.status = status
+    promises[id]?.closedAt = at
+    note(seq, party: promise.by)
+    note(seq, party: promise.to)
+  }
+
+  private mutating func adjustStress(_ scope: StressScope, by delta: Int) {
+    switch scope {
+    case .org: openOrgStress += delta
+    case .department(let dept): openDeptStress[dept, default: 0] += delta
+    case .employee(let id): openEmployeeStress[id, default: 0] += delta
+    }
+  }
+
+  private mutating func note(_ seq: Int, employee id: String) {
+    employees[id]?.recent.remember(seq)
+  }
+
+  private mutating func note(_ seq: Int, party id: String) {
+    switch owners[id] {
+    case .employee?: note(seq, employee: id)
+    case .customer?: customers[id]?.recent.remember(seq)
+    case .partner?: partners[id]?.recent.remember(seq)
+    default: break
+    }
+  }
+
+
+  /// Words whose use, in what leaders say, betrays service as a tactic.
+  static let tacticWords: Set<String> = [
+    "focus", "initiative", "initiatives", "tactic", "tactics", "campaign", "campaigns",
+  ]
+
+  /// Whether `text` contains a tactic word, case-insensitively, as a whole word.
+  public static func usesTacticLanguage(_ text: String) -> Bool {
+    var word = ""
+    for character in text.lowercased() {
+      if character.isLetter || character.isNumber {
+        word.append(character)
+      } else {
+        if tacticWords.contains(word) { return true }
+        word = ""
+      }
+    }
+    return tacticWords.contains(word)
+  }
+}
+
+extension Array where Element == Int {
+  /// Appends `seq` once, keeping only the latest ``recentLimit`` entries.
+  mutating func remember(_ seq: Int) {
+    if last == seq { return }
+    if count >= recentLimit { removeFirst(count - recentLimit + 1) }
+    append(seq)
+  }
+}

@@ -1,0 +1,266 @@
+import EthosDomain
+import EthosJSON
+import EthosLanguage
+import EthosStore
+
+extension Session {
+  /// Parses and runs one line. Never throws: failures are reported on the
+  /// console as one `error:` line and counted.
+  @discardableResult
+  public func execute(_ line: String, origin: Origin = .repl) -> Outcome {
+    if echo { emit("> " + line) }
+    let statement: Statement?
+    do {
+      statement = try Parser.parse(line)
+    } catch {
+      report(EngineError(error.message), origin)
+      return .failed
+    }
+    guard let statement else { return .done }
+    do {
+      return try run(statement, line: line, origin: origin)
+    } catch {
+      report(error, origin)
+      return .failed
+    }
+  }
+
+  /// Runs a line read as raw bytes: invalid UTF-8 is an error, not a guess.
+  @discardableResult
+  public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
+    guard let line = String(validating: bytes, as: UTF8.self) else {
+      if echo { emit("> " + String(decoding: bytes, as: UTF8.self)) }
+      report(.invalidUTF8, origin)
+      return .failed
+    }
+    return execute(line, origin: origin)
+  }
+
+  func run(_ statement: Statement, line: String, origin: Origin) throws(EngineError) -> Outcome {
+    if case .write(let command) = statement, case .retract = command {
+      // A retraction needs the log itself (the target's type): commit first.
+      try commitBatch()
+    } else if case .write = statement {
+      // Writes join the open batch, if any.
+    } else {
+      try commitBatch()
+    }
+    switch statement {
+    case .write(let command):
+      try write(command, line: line, origin: origin)
+    case .clock(let action):
+      try setClock(action)
+    case .query(let query):
+      try catchUp()
+      render(try document(query, state: state, asOfTime: nil), query: query)
+    case .asOf(let point, let query):
+      try catchUp()
+      let (view, time) = try stateAt(point)
+      render(try document(query, state: view, asOfTime: time), query: query)
+    case .history(let filter):
+      try catchUp()
+      let query = Query.history(filter)
+      render(try document(query, state: state, asOfTime: nil), query: query)
+    case .show(let seq):
+      try catchUp()
+      let query = Query.show(seq: seq)
+      render(try document(query, state: state, asOfTime: nil), query: query)
+    case .verify:
+      try verify()
+    case .expect(let path, let op, let value):
+      try catchUp()
+      try expect(path, op, value)
+    case .set(let setting):
+      switch setting {
+      case .format(let format): self.format = format
+      case .bail(let on): bail = on
+      case .echo(let on): echo = on
+      }
+    case .source(let path):
+      try source(path, from: origin)
+    case .help(let topic):
+      for line in try Help.render(topic: topic) { emit(line) }
+    case .quit:
+      return .quit
+    case .replay: throw .notYet("replay")
+    case .diff: throw .notYet("diff")
+    case .branch: throw .notYet("branch")
+    case .switchBranch: throw .notYet("switch")
+    case .branches: throw .notYet("branches")
+    case .compare: throw .notYet("compare")
+    case .whatIf: throw .notYet("what-if")
+    }
+    return .done
+  }
+
+  // MARK: writes
+
+  /// Decides `command` against the current state and appends its events: in
+  /// the open batch when a script runs, else in its own transaction.
+  func write(_ command: Command, line: String, origin: Origin) throws(EngineError) {
+    if batch != nil {
+      let now = try self.now()
+      let events = try decideEvents(command, now: now)
+      let pending = seal(events, now: now, line: line, origin: origin)
+      batch?.events.append(contentsOf: pending)
+      batch?.entries.append((line, origin))
+      var seq = state.headSeq
+      for event in events {
+        seq += 1
+        state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: event))
+        emit(confirmation(seq: seq, event: event))
+      }
+      if let count = batch?.entries.count, count >= batchSize { try commitBatch(reopen: true) }
+      return
+    }
+    try catchUp()
+    var attempts = 0
+    while true {
+      let now = try self.now()
+      let events = try decideEvents(command, now: now)
+      let pending = seal(events, now: now, line: line, origin: origin)
+      do {
+        let envelopes = try store.append(pending, to: branch, expectedHead: state.headSeq)
+        apply(events, envelopes: envelopes)
+        return
+      } catch {
+        guard case .conflict = error.code else { throw .store(error) }
+        attempts += 1
+        // Another writer got in first: catch up and decide once more (SPEC §7).
+        guard attempts < 2 else { throw .busy }
+        try catchUp()
+      }
+    }
+  }
+
+  func decideEvents(_ command: Command, now: Timestamp) throws(EngineError) -> [Event] {
+    var command = command
+    if case .retract(let seq, let reason, _) = command {
+      let target: String?
+      do {
+        target = seq <= state.headSeq ? try store.event(branch, seq: seq)?.type : nil
+      } catch {
+        throw .store(error)
+      }
+      command = .retract(seq: seq, reason: reason, target: target)
+    }
+    do {
+      return try decide(command, state: state, now: now)
+    } catch {
+      throw .domain(error)
+    }
+  }
+
+  func seal(_ events: [Event], now: Timestamp, line: String, origin: Origin) -> [PendingEvent] {
+    let recordedAt = wall.recordedAt()
+    let command = line.trimmingSpaces
+    return events.map {
+      PendingEvent($0, occurredAt: now, recordedAt: recordedAt, actor: actor, origin: origin.recorded, command: command)
+    }
+  }
+
+  /// Folds appended events into the state and confirms each.
+  func apply(_ events: [Event], envelopes: [Envelope]) {
+    var retracted = false
+    for (event, envelope) in zip(events, envelopes) {
+      state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
+      if case .eventRetracted = event { retracted = true }
+      emit(confirmation(seq: envelope.seq, event: event))
+    }
+    if retracted, let rebuilt = try? loadState(upTo: nil) { state = rebuilt }
+  }
+
+  func confirmation(seq: Int, event: Event) -> String {
+    "@\(seq) \(event.type.rawValue) \(event.summary)"
+  }
+
+  // MARK: batches
+
+  /// Starts holding script writes for one transaction.
+  func openBatch() throws(EngineError) {
+    guard batch == nil else { return }
+    try catchUp()
+    batch = Batch(
+      startHead: state.headSeq, startState: state, failuresBefore: failures, storeFailedBefore: storeFailed)
+  }
+
+  /// Commits the open batch, then prints what its statements said. On a
+  /// conflict with another writer, catches up and re-runs each statement in
+  /// its own transaction.
+  func commitBatch(reopen: Bool = false) throws(EngineError) {
+    guard let open = batch else { return }
+    batch = nil
+    if !open.events.isEmpty {
+      do {
+        try store.append(open.events, to: branch, expectedHead: open.startHead)
+      } catch {
+        guard case .conflict = error.code else {
+          state = open.startState
+          failures = open.failuresBefore + 1
+          storeFailed = true
+          throw .store(error)
+        }
+        state = open.startState
+        failures = open.failuresBefore
+        storeFailed = open.storeFailedBefore
+        try catchUp()
+        for entry in open.entries { execute(entry.line, origin: entry.origin) }
+        if reopen { try openBatch() }
+        return
+      }
+    }
+    for (isError, text) in open.output {
+      if isError { console.err(text) } else { console.out(text) }
+    }
+    console.flush()
+    if reopen { try openBatch() }
+  }
+
+  // MARK: clock
+
+  func setClock(_ action: ClockAction) throws(EngineError) {
+    switch action {
+    case .show:
+      let time = try now()
+      switch clock {
+      case .live: emit("\(time.iso) (live)")
+      case .fixed: emit("\(time.iso)")
+      }
+    case .live:
+      clock = .live
+    case .set(let time):
+      if let head = state.headTime, time < head {
+        throw EngineError(DomainError.clockBeforeHead(time, head: head, seq: state.headSeq).message)
+      }
+      clock = .fixed(time)
+    case .advance(let duration):
+      clock = .fixed(try now() + duration)
+    }
+  }
+
+  // MARK: verify
+
+  func verify() throws(EngineError) {
+    let broken: ChainBreak?
+    let head: Int
+    do {
+      broken = try store.verify(branch)
+      head = try store.head(of: branch).seq
+    } catch {
+      throw .store(error)
+    }
+    if let broken {
+      throw EngineError("verify failed on branch '\(branch)' at @\(broken.seq): \(broken.reason)")
+    }
+    emit("ok: branch '\(branch)' verifies, \(head) events chain from @1")
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var text = Substring(self)
+    while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+    while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\n" { text = text.dropLast() }
+    return String(text)
+  }
+}

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import EthosDomain
+import EthosJSON
+import EthosLanguage
+
+extension Session {
+  /// Runs the script at `path`: writes are committed in batches, and each
+  /// line's result is printed only once its transaction has committed.
+  /// Returns `false` when any statement failed.
+  @discardableResult
+  public func runScript(path: String) -> Bool {
+    let before = failures
+    stopRequested = false
+    do {
+      try runNested(path, displayName: path)
+      try commitBatch()
+    } catch {
+      report(error, .repl)
+    }
+    console.flush()
+    return failures == before
+  }
+
+  /// Runs lines read from `reader` as a script named `name` (e.g. standard input).
+  @discardableResult
+  public func runLines(_ reader: LineReader, name: String) -> Bool {
+    let before = failures
+    stopRequested = false
+    do {
+      _ = try runLoop(reader, name: name)
+      try commitBatch()
+    } catch {
+      report(error, .repl)
+    }
+    console.flush()
+    return failures == before
+  }
+
+  /// Whether the last run stopped early (bail or quit).
+  func runLoop(_ reader: LineReader, name: String) throws(EngineError) -> Bool {
+    var reader = reader
+    var number = 0
+    let outer = batch == nil
+    if outer { try openBatch() }
+    defer { if outer, batch != nil { try? commitBatch() } }
+    while let bytes = reader.next() {
+      number += 1
+      let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))
+      if outcome == .quit { return true }
+      if outcome == .failed, bail { stopRequested = true }
+      if stopRequested { return true }
+      if batch == nil, outer { try openBatch() }
+    }
+    return false
+  }
+
+  func runNested(_ path: String, displayName: String) throws(EngineError) {
+    let key = Session.absolute(path)
+    guard !scripts.contains(key) else { throw .sourceCycle(displayName) }
+    guard let reader = LineReader(path: path) else {
+      throw .unreadableFile(displayName, String(cString: strerror(errno)))
+    }
+    scripts.append(key)
+    defer { scripts.removeLast() }
+    _ = try runLoop(reader, name: displayName)
+  }
+
+  /// `source FILE`: relative to the script that names it, else to the working directory.
+  func source(_ path: String, from origin: Origin) throws(EngineError) {
+    var resolved = path
+    var shown = path
+    if !path.hasPrefix("/"), case .script(let file, _) = origin, let slash = file.lastIndex(of: "/") {
+      let folder = String(file[...slash])
+      resolved = folder + path
+      shown = folder + path
+    }
+    try runNested(resolved, displayName: shown)
+  }
+
+  static func absolute(_ path: String) -> String {
+    if let resolved = realpath(path, nil) {
+      defer { free(resolved) }
+      return String(cString: resolved)
+    }
+    return path
+  }
+
+  // MARK: expect
+
+  func expect(_ path: String, _ op: ExpectOperator, _ expected: ExpectValue) throws(EngineError) {
+    let actual = try value(at: path)
+    let holds: Bool
+    switch (actual, expected) {
+    case (_, .number(let number)):
+      guard let value = actual.number else {
+        throw .expectFailed(path, op, expected, actual: Session.show(actual))
+      }
+      holds = Session.compare(value, number, op)
+    case (.string(let text), .string(let wanted)):
+      switch op {
+      case .equal: holds = text == wanted
+      case .notEqual: holds = text != wanted
+      case .less: holds = text < wanted
+      case .lessOrEqual: holds = text <= wanted
+      case .greater: holds = text > wanted
+      case .greaterOrEqual: holds = text >= wanted
+      }
+    case (.bool(let flag), .bool(let wanted)):
+      holds = op == .equal ? flag == wanted : op == .notEqual ? flag != wanted : false
+    case (.null, .null):
+      holds = op == .equal || op == .lessOrEqual || op == .greaterOrEqual
+    default:
+      holds = op == .notEqual
+    }
+    guard holds else { throw .expectFailed(path, op, expected, actual: Session.show(actual)) }
+  }
+
+  static func compare(_ a: Double, _ b: Double, _ op: ExpectOperator) -> Bool {
+    switch op {
+    case .equal: return a == b
+    case .notEqual: return a != b
+    case .less: return a < b
+    case .lessOrEqual: return a <= b
+    case .greater: return a > b
+    case .greaterOrEqual: return a >= b
+    }
+  }
+
+  static func show(_ value: JSON) -> String {
+    switch value {
+    case .object, .array: return value.compact.count > 80 ? String(value.compact.prefix(79)) + "…" : value.compact
+    default: return value.compact
+    }
+  }
+
+  /// The JSON value at `query.key.key…` (array items by index).
+  func value(at path: String) throws(EngineError) -> JSON {
+    let steps = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard let head = steps.first, !head.isEmpty else { throw .badPath(path, reason: "it is empty") }
+    let query: Query
+    do {
+      guard case .query(let parsed)? = try Parser.parse(head) else {
+        throw EngineError.badPath(path, reason: "'\(head)' is not a query")
+      }
+      query = parsed
+    } catch let error as EngineError {
+      throw error
+    } catch {
+      throw .badPath(path, reason: "'\(head)' is not a query with no arguments (matrix, culture, champions, …)")
+    }
+    var current = try document(query, state: state, asOfTime: nil)
+    var walked = head
+    for step in steps.dropFirst() {
+      switch current {
+      case .object(let object):
+        guard let next = object[step] else {
+          let fix = Suggestion.nearest(to: step, in: object.keys).map { " — did you mean '\($0)'?" }
+            ?? " (keys: \(object.keys.joined(separator: ", ")))"
+          throw .badPath(path, reason: "'\(walked)' has no key '\(step)'\(fix)")
+        }
+        current = next
+      case .array(let items):
+        guard let index = Int(step), items.indices.contains(index) else {
+          throw .badPath(path, reason: "'\(walked)' is a list of \(items.count); '\(step)' is not an index in it")
+        }
+        current = items[index]
+      default:
+        throw .badPath(path, reason: "'\(walked)' is \(Session.show(current)), which has no key '\(step)'")
+      }
+      walked += "." + step
+    }
+    return current
+  }
+}

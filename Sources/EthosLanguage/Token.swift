@@ -1,0 +1,139 @@
+/// A word of a statement line, with the column it starts at (1-based).
+public struct Token: Sendable, Equatable {
+  /// For `key=value`, the key; otherwise `nil`.
+  public var key: String?
+  /// The word, or the option's value, with quotes removed and escapes applied.
+  public var text: String
+  /// Whether the word (or value) was written in quotes.
+  public var quoted: Bool
+  public var column: Int
+
+  public init(key: String? = nil, text: String, quoted: Bool, column: Int) {
+    self.key = key
+    self.text = text
+    self.quoted = quoted
+    self.column = column
+  }
+}
+
+/// A problem with a line, located at a column (1-based).
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+  public var message: String
+  public var column: Int
+
+  public init(_ message: String, column: Int) {
+    self.message = message
+    self.column = column
+  }
+
+  public var description: String { message }
+}
+
+/// Size limits that keep one line from swamping the log (and the terminal).
+public enum Limits {
+  public static let lineLength = 8192
+  public static let idLength = 64
+  public static let nameLength = 200
+  public static let textLength = 2000
+  public static let listLength = 200
+}
+
+/// Splits a line into tokens (SPEC §3): spaces separate words, `"…"` quotes
+/// (with `\"` and `\\`), `key=value` options (value may be quoted), and `#`
+/// outside quotes starts a comment.
+public enum Tokenizer {
+  public static func tokenize(_ line: String) throws(Diagnostic) -> [Token] {
+    let chars = Array(line)
+    guard chars.count <= Limits.lineLength else {
+      throw Diagnostic(
+        "line is \(chars.count) characters long; the limit is \(Limits.lineLength) — split it into several statements",
+        column: Limits.lineLength + 1)
+    }
+    var tokens = [Token]()
+    var i = 0
+    while i < chars.count {
+      let c = chars[i]
+      if c == " " || c == "\t" || c == "\r" || c == "\n" {
+        i += 1
+        continue
+      }
+      if c == "#" { break }
+      let start = i
+      if c == "\"" {
+        let (text, next) = try quoted(chars, from: i)
+        i = next
+        try requireSeparator(chars, at: i)
+        tokens.append(Token(text: text, quoted: true, column: start + 1))
+        continue
+      }
+      var word = ""
+      var key: String?
+      while i < chars.count {
+        let d = chars[i]
+        if d == " " || d == "\t" || d == "\r" || d == "\n" || d == "#" { break }
+        if d == "=", key == nil, isOptionKey(word) {
+          key = word
+          word = ""
+          i += 1
+          if i < chars.count, chars[i] == "\"" {
+            let (text, next) = try quoted(chars, from: i)
+            i = next
+            try requireSeparator(chars, at: i)
+            tokens.append(Token(key: key, text: text, quoted: true, column: start + 1))
+            key = nil
+            word = ""
+            break
+          }
+          continue
+        }
+        if d == "\"" {
+          throw Diagnostic("unexpected quote inside a word — put a space before the quoted text", column: i + 1)
+        }
+        word.append(d)
+        i += 1
+      }
+      if i == start { continue }
+      if let key {
+        tokens.append(Token(key: key, text: word, quoted: false, column: start + 1))
+      } else if !word.isEmpty || i > start {
+        if !word.isEmpty { tokens.append(Token(text: word, quoted: false, column: start + 1)) }
+      }
+    }
+    return tokens
+  }
+
+  /// Option keys are lowercase words: `mode`, `due`, `type`.
+  static func isOptionKey(_ word: String) -> Bool {
+    guard let first = word.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+    return word.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "-" }
+  }
+
+  private static func quoted(_ chars: [Character], from open: Int) throws(Diagnostic) -> (String, Int) {
+    var i = open + 1
+    var text = ""
+    while i < chars.count {
+      let c = chars[i]
+      if c == "\"" { return (text, i + 1) }
+      if c == "\\" {
+        guard i + 1 < chars.count else { break }
+        let next = chars[i + 1]
+        guard next == "\"" || next == "\\" else {
+          throw Diagnostic("unknown escape '\\\(next)' — inside quotes only \\\" and \\\\ are escapes", column: i + 1)
+        }
+        text.append(next)
+        i += 2
+        continue
+      }
+      text.append(c)
+      i += 1
+    }
+    throw Diagnostic("unterminated quote — add the closing \"", column: open + 1)
+  }
+
+  private static func requireSeparator(_ chars: [Character], at i: Int) throws(Diagnostic) {
+    guard i < chars.count else { return }
+    let c = chars[i]
+    if c == " " || c == "\t" || c == "\r" || c == "\n" || c == "#" { return }
+    throw Diagnostic("expected a space after the closing quote", column: i + 1)
+  }
+}

@@ -1,0 +1,178 @@
+import EthosDomain
+
+/// Where a branch ends: its last event's seq, hash and time.
+public struct Head: Sendable, Equatable {
+  public var seq: Int
+  public var hash: String
+  public var occurredAt: Timestamp?
+
+  public init(seq: Int, hash: String, occurredAt: Timestamp?) {
+    self.seq = seq
+    self.hash = hash
+    self.occurredAt = occurredAt
+  }
+
+  public static let empty = Head(seq: 0, hash: Envelope.genesisHash, occurredAt: nil)
+}
+
+/// A line of history: `main`, or a what-if branch forked from another at a seq.
+public struct BranchInfo: Sendable, Equatable {
+  public var name: String
+  public var parent: String?
+  /// The last seq shared with the parent (0 for `main`).
+  public var forkSeq: Int
+  public var head: Int
+
+  public init(name: String, parent: String?, forkSeq: Int, head: Int) {
+    self.name = name
+    self.parent = parent
+    self.forkSeq = forkSeq
+    self.head = head
+  }
+
+  /// Events this branch holds of its own.
+  public var ownEvents: Int { head - forkSeq }
+}
+
+/// The durable, append-only, hash-chained log (SPEC §7).
+///
+/// Implementations: ``MemoryStore`` for tests and `:memory:` sessions,
+/// ``SQLiteStore`` as the embedded default. All share one conformance suite.
+public protocol EventStore: AnyObject {
+  /// Where the store lives, for banners and messages.
+  var location: String { get }
+
+  func head(of branch: String) throws(StoreError) -> Head
+  func branches() throws(StoreError) -> [BranchInfo]
+  /// Creates `name` sharing `parent`'s history up to `seq` (no copy).
+  func createBranch(_ name: String, from parent: String, at seq: Int) throws(StoreError)
+
+  /// Appends `events` atomically after `expectedHead`, or throws
+  /// ``StoreError/Code/conflict`` when the branch head has moved.
+  @discardableResult
+  func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope]
+
+  /// Calls `body` with every event of `branch` with `from <= seq <= to`, in order.
+  func read(
+    _ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError)
+
+  /// Seqs retracted by `EventRetracted` events at or before `upTo`.
+  func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
+
+  /// Projection snapshots: a cache, tagged with a projection version.
+  func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])?
+  func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError)
+}
+
+extension EventStore {
+  /// One event of `branch`, or `nil`.
+  public func event(_ branch: String, seq: Int) throws(StoreError) -> Envelope? {
+    var found: Envelope?
+    try read(branch, from: seq, to: seq) { found = $0 }
+    return found
+  }
+
+  /// The last seq whose `occurredAt` is at or before `time` (0 if none).
+  /// Log order is time order (SPEC §3.2), so this is a binary search.
+  public func seq(atOrBefore time: Timestamp, on branch: String) throws(StoreError) -> Int {
+    var low = 0
+    var high = try head(of: branch).seq
+    while low < high {
+      let mid = (low + high + 1) / 2
+      guard let event = try event(branch, seq: mid) else { return low }
+      if event.occurredAt <= time { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  public func branch(_ name: String) throws(StoreError) -> BranchInfo? {
+    try branches().first { $0.name == name }
+  }
+
+  /// Recomputes the hash chain of `branch`; the first event that does not
+  /// match, with why, or `nil` when every event chains.
+  public func verify(_ branch: String) throws(StoreError) -> ChainBreak? {
+    var expectedSeq = 1
+    var previous = Envelope.genesisHash
+    var broken: ChainBreak?
+    let head = try head(of: branch).seq
+    try read(branch, from: 1, to: Int.max) { envelope in
+      guard broken == nil else { return }
+      broken = ChainBreak.check(envelope, expectedSeq: expectedSeq, previousHash: previous)
+      expectedSeq = envelope.seq + 1
+      previous = envelope.hash
+    }
+    if broken == nil, expectedSeq <= head {
+      broken = ChainBreak(seq: expectedSeq, reason: "event @\(expectedSeq) is missing")
+    }
+    return broken
+  }
+}
+
+/// The first event of a chain that does not verify.
+public struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
+  public var seq: Int
+  public var reason: String
+
+  public var description: String { "@\(seq): \(reason)" }
+
+  /// Why `envelope` does not follow an event with `previousHash`, or `nil`.
+  public static func check(_ envelope: Envelope, expectedSeq: Int, previousHash: String) -> ChainBreak? {
+    if envelope.seq != expectedSeq {
+      let missing = envelope.seq > expectedSeq
+      return ChainBreak(
+        seq: missing ? expectedSeq : envelope.seq,
+        reason: missing ? "event @\(expectedSeq) is missing" : "seq @\(envelope.seq) is out of order")
+    }
+    if envelope.prevHash != previousHash {
+      return ChainBreak(seq: envelope.seq, reason: "prevHash does not match the hash of the event before it")
+    }
+    if envelope.expectedHash != envelope.hash {
+      return ChainBreak(seq: envelope.seq, reason: "hash does not match the event's contents (altered?)")
+    }
+    return nil
+  }
+}
+
+/// Why the store could not do what was asked.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+  public enum Code: Sendable, Equatable {
+    /// Another writer appended first; the branch head is now `actual`.
+    case conflict(expected: Int, actual: Int)
+    /// The store cannot be opened at all (exit code 3).
+    case cannotOpen
+    /// The store is damaged, tampered or from a newer ethos (exit code 3).
+    case damaged
+    case unknownBranch
+    case branchExists
+    case invalid
+    case io
+  }
+
+  public let code: Code
+  public let message: String
+
+  public init(_ code: Code, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+
+  public var description: String { message }
+
+  public static func conflict(expected: Int, actual: Int) -> StoreError {
+    StoreError(
+      .conflict(expected: expected, actual: actual),
+      "another writer appended first (head moved from @\(expected) to @\(actual))")
+  }
+
+  public static func unknownBranch(_ name: String, known: [String]) -> StoreError {
+    let suggestion = Suggestion.nearest(to: name, in: known)
+    let fix = suggestion.map { "did you mean '\($0)'?" } ?? "'branches' lists them"
+    return StoreError(.unknownBranch, "unknown branch '\(name)' — \(fix)")
+  }
+
+  public static func branchExists(_ name: String) -> StoreError {
+    StoreError(.branchExists, "branch '\(name)' already exists — 'switch \(name)' to use it, or pick another name")
+  }
+}

@@ -1,0 +1,334 @@
+import EthosDomain
+import EthosJSON
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file in WAL mode, through GRDB.
+///
+/// The `events` table is append-only (triggers refuse UPDATE and DELETE);
+/// branches share history by reference; snapshots live in their own table and
+/// are a cache. Appends run in `BEGIN IMMEDIATE` transactions that check the
+/// expected head, so two processes never fork the chain.
+public final class SQLiteStore: EventStore {
+  let queue: DatabaseQueue
+  public let location: String
+
+  /// Opens (creating if needed) the store at `path`, migrating its schema and
+  /// checking that each branch head still chains.
+  public init(path: String, readOnly: Bool = false) throws(StoreError) {
+    location = path
+    var config = Configuration()
+    config.journalMode = .wal
+    config.busyMode = .timeout(30)
+    config.readonly = readOnly
+    config.label = "ethos"
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    do {
+      queue = try DatabaseQueue(path: path, configuration: config)
+    } catch {
+      throw SQLiteStore.openError(path, error)
+    }
+    try migrate(readOnly: readOnly)
+    try checkHeads()
+  }
+
+  static func openError(_ path: String, _ error: any Error) -> StoreError {
+    if let error = error as? DatabaseError {
+      switch error.resultCode {
+      case .SQLITE_NOTADB:
+        return StoreError(.cannotOpen, "'\(path)' is not an ethos store (not a SQLite database)")
+      case .SQLITE_CORRUPT:
+        return StoreError(.damaged, "'\(path)' is damaged (SQLite reports corruption) — restore it from a backup or an export")
+      case .SQLITE_CANTOPEN:
+        return StoreError(.cannotOpen, "cannot open '\(path)' — check that its folder exists and is writable")
+      case .SQLITE_READONLY:
+        return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (check its permissions)")
+      case .SQLITE_BUSY, .SQLITE_LOCKED:
+        return StoreError(.cannotOpen, "'\(path)' is locked by another process — try again")
+      default:
+        return StoreError(.cannotOpen, "cannot use '\(path)': \(error.message ?? "\(error.resultCode)")")
+      }
+    }
+    return StoreError(.cannotOpen, "cannot use '\(path)': \(error)")
+  }
+
+  private func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    do {
+      return try body()
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw SQLiteStore.openError(location, error)
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-events") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE branches (
+            name TEXT PRIMARY KEY NOT NULL,
+            parent TEXT REFERENCES branches(name),
+            fork_seq INTEGER NOT NULL
+          );
+          INSERT INTO branches (name, parent, fork_seq) VALUES ('main', NULL, 0);
+          CREATE TABLE events (
+            branch TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            command TEXT NOT NULL,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (branch, seq)
+          ) WITHOUT ROWID;
+          CREATE INDEX events_retractions ON events(branch, seq) WHERE type = 'EventRetracted';
+          CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+          CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+          CREATE TABLE snapshots (
+            branch TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (branch, seq, version)
+          );
+          """)
+    }
+    return migrator
+  }
+
+  private func migrate(readOnly: Bool) throws(StoreError) {
+    let migrator = SQLiteStore.migrator
+    try wrap {
+      let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
+      if superseded {
+        throw StoreError(
+          .damaged, "'\(location)' was written by a newer version of ethos (unknown schema) — upgrade ethos to open it")
+      }
+      if !readOnly { try migrator.migrate(queue) }
+    }
+  }
+
+  /// Refuses a store whose branch heads do not chain (SPEC §7).
+  private func checkHeads() throws(StoreError) {
+    for branch in try branches() where branch.head > branch.forkSeq {
+      guard let last = try event(branch.name, seq: branch.head) else { continue }
+      let previous = branch.head > 1 ? try event(branch.name, seq: branch.head - 1)?.hash : Envelope.genesisHash
+      if let failure = ChainBreak.check(last, expectedSeq: branch.head, previousHash: previous ?? "") {
+        throw StoreError(
+          .damaged,
+          "'\(location)' is damaged: branch '\(branch.name)' \(failure) — run 'ethos verify' for details")
+      }
+    }
+  }
+
+  // MARK: EventStore
+
+  public func head(of branch: String) throws(StoreError) -> Head {
+    try wrap { try queue.read { db in try Self.head(db, branch) } }
+  }
+
+  static func head(_ db: Database, _ branch: String) throws -> Head {
+    if let row = try Row.fetchOne(
+      db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? ORDER BY seq DESC LIMIT 1",
+      arguments: [branch])
+    {
+      return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+    }
+    guard let info = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [branch])
+    else {
+      let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
+      throw StoreError.unknownBranch(branch, known: known)
+    }
+    let parent: String? = info[0]
+    let forkSeq: Int = info[1]
+    guard let parent, forkSeq > 0 else { return .empty }
+    for segment in try segments(db, parent) where segment.after < forkSeq && forkSeq <= segment.through {
+      if let row = try Row.fetchOne(
+        db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? AND seq = ?",
+        arguments: [segment.owner, forkSeq])
+      {
+        return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+      }
+    }
+    return .empty
+  }
+
+  public func branches() throws(StoreError) -> [BranchInfo] {
+    try wrap {
+      try queue.read { db in
+        let rows = try Row.fetchAll(db, sql: "SELECT name, parent, fork_seq FROM branches ORDER BY rowid")
+        return try rows.map { row in
+          let name: String = row[0]
+          return BranchInfo(name: name, parent: row[1], forkSeq: row[2], head: try Self.head(db, name).seq)
+        }
+      }
+    }
+  }
+
+  public func createBranch(_ name: String, from parent: String, at seq: Int) throws(StoreError) {
+    try wrap {
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          if try Bool.fetchOne(db, sql: "SELECT 1 FROM branches WHERE name = ?", arguments: [name]) == true {
+            throw StoreError.branchExists(name)
+          }
+          let parentHead = try Self.head(db, parent).seq
+          guard seq >= 0, seq <= parentHead else {
+            throw StoreError(.invalid, "branch '\(parent)' has no event @\(seq) — its head is @\(parentHead)")
+          }
+          try db.execute(
+            sql: "INSERT INTO branches (name, parent, fork_seq) VALUES (?, ?, ?)", arguments: [name, parent, seq])
+          return .commit
+        }
+      }
+    }
+  }
+
+  public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+    guard !events.isEmpty else { return [] }
+    return try wrap {
+      try queue.writeWithoutTransaction { db in
+        var sealed = [Envelope]()
+        sealed.reserveCapacity(events.count)
+        try db.inTransaction(.immediate) {
+          let head = try Self.head(db, branch)
+          guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
+          let insert = try db.cachedStatement(
+            sql: """
+              INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
+                                  data, prev_hash, hash)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """)
+          var previous = head.hash
+          for (offset, pending) in events.enumerated() {
+            let envelope = pending.sealed(seq: head.seq + offset + 1, prevHash: previous)
+            try insert.execute(arguments: [
+              branch, envelope.seq, envelope.type, envelope.version, envelope.occurredAt.seconds,
+              envelope.recordedAt, envelope.actor, envelope.origin, envelope.command, envelope.data,
+              envelope.prevHash, envelope.hash,
+            ])
+            previous = envelope.hash
+            sealed.append(envelope)
+          }
+          return .commit
+        }
+        return sealed
+      }
+    }
+  }
+
+  public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
+    try wrap {
+      try queue.read { db in
+        for segment in try Self.segments(db, branch) {
+          let low = max(from, segment.after + 1)
+          let high = min(to, segment.through)
+          guard low <= high else { continue }
+          let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+              SELECT seq, type, version, occurred_at, recorded_at, actor, origin, command, data, prev_hash, hash
+              FROM events WHERE branch = ? AND seq BETWEEN ? AND ? ORDER BY seq
+              """,
+            arguments: [segment.owner, low, high])
+          while let row = try cursor.next() {
+            try body(
+              Envelope(
+                seq: row[0], type: row[1], version: row[2], occurredAt: Timestamp(seconds: row[3]),
+                recordedAt: row[4], actor: row[5], origin: row[6], command: row[7], data: row[8],
+                prevHash: row[9], hash: row[10]))
+          }
+        }
+      }
+    }
+  }
+
+  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
+    try wrap {
+      try queue.read { db in
+        var result = Set<Int>()
+        for segment in try Self.segments(db, branch) {
+          let high = min(upTo, segment.through)
+          guard segment.after < high else { continue }
+          let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT data FROM events WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'",
+            arguments: [segment.owner, segment.after, high])
+          for row in rows {
+            let text: String = row[0]
+            if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { result.insert(seq) }
+          }
+        }
+        return result
+      }
+    }
+  }
+
+  public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
+    try wrap {
+      try queue.read { db in
+        guard
+          let row = try Row.fetchOne(
+            db,
+            sql: """
+              SELECT seq, data FROM snapshots WHERE branch = ? AND version = ? AND seq <= ?
+              ORDER BY seq DESC LIMIT 1
+              """,
+            arguments: [branch, version, seq])
+        else { return nil }
+        let blob: Data = row[1]
+        let data = [UInt8](blob)
+        return (row[0], data)
+      }
+    }
+  }
+
+  public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
+    try wrap {
+      try queue.write { db in
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data) VALUES (?, ?, ?, ?)",
+          arguments: [branch, seq, version, Data(data)])
+        // A cache: keep the three newest per branch and version.
+        try db.execute(
+          sql: """
+            DELETE FROM snapshots WHERE branch = ? AND version = ? AND seq NOT IN
+              (SELECT seq FROM snapshots WHERE branch = ? AND version = ? ORDER BY seq DESC LIMIT 3)
+            """,
+          arguments: [branch, version, branch, version])
+      }
+    }
+  }
+
+  /// The stretches of history that make up `branch`, root first.
+  static func segments(_ db: Database, _ branch: String) throws -> [(owner: String, after: Int, through: Int)] {
+    var result = [(owner: String, after: Int, through: Int)]()
+    var name = branch
+    var through = Int.max
+    var seen = Set<String>()
+    while seen.insert(name).inserted {
+      guard let row = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [name])
+      else {
+        let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
+        throw StoreError.unknownBranch(name, known: known)
+      }
+      let forkSeq: Int = row[1]
+      result.append((name, forkSeq, through))
+      guard let parent: String = row[0] else { break }
+      through = forkSeq
+      name = parent
+    }
+    return result.reversed()
+  }
+}

@@ -1,0 +1,3 @@
+import EthosCLI
+
+EthosCommand.main()
