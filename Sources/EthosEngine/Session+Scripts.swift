@@ -12,11 +12,11 @@ extension Session {
   /// line's result is printed only once its transaction has committed.
   /// Returns `false` when any statement failed.
   @discardableResult
-  public func runScript(path: String) -> Bool {
+  public func runScript(path: String, displayName: String? = nil) -> Bool {
     let before = failures
     stopRequested = false
     do {
-      try runNested(path, displayName: path)
+      try runNested(path, displayName: displayName ?? path)
       try commitBatch()
     } catch {
       report(error, .repl)
@@ -59,12 +59,12 @@ extension Session {
   }
 
   func runNested(_ path: String, displayName: String) throws(EngineError) {
-    let key = Session.absolute(path)
-    guard !scripts.contains(key) else { throw .sourceCycle(displayName) }
     guard let reader = LineReader(path: path) else {
       throw .unreadableFile(displayName, String(cString: strerror(errno)))
     }
-    scripts.append(key)
+    let key = Session.absolute(path)
+    guard !scripts.contains(where: { $0.path == key }) else { throw .sourceCycle(displayName) }
+    scripts.append((key, displayName))
     defer { scripts.removeLast() }
     _ = try runLoop(reader, name: displayName)
   }
@@ -73,10 +73,9 @@ extension Session {
   func source(_ path: String, from origin: Origin) throws(EngineError) {
     var resolved = path
     var shown = path
-    if !path.hasPrefix("/"), case .script(let file, _) = origin, let slash = file.lastIndex(of: "/") {
-      let folder = String(file[...slash])
-      resolved = folder + path
-      shown = folder + path
+    if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {
+      if let slash = current.path.lastIndex(of: "/") { resolved = String(current.path[...slash]) + path }
+      if let slash = current.name.lastIndex(of: "/") { shown = String(current.name[...slash]) + path }
     }
     try runNested(resolved, displayName: shown)
   }

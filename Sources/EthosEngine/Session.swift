@@ -63,7 +63,7 @@ public final class Session {
   /// Statements per transaction when running scripts.
   public var batchSize = 1000
   /// Scripts being run, innermost last (for `source` cycles and paths).
-  var scripts: [String] = []
+  var scripts: [(path: String, name: String)] = []
   var batch: Batch?
   /// Set when `bail` stops a nested script, so every enclosing script stops too.
   var stopRequested = false
