@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct CLITests {
+  @Test func runReportsFailuresWithExitCodeOne() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let result = try EthosProcess.run(
+      ["--store", dir + "/s.sqlite"], stdin: "hire ana \"Ana\"\nhire ana \"Again\"\n",
+      environment: ["ETHOS_NOW": "2021-01-01"])
+    #expect(result.status == 1)
+    #expect(result.stdout == "@1 EmployeeHired ana \"Ana\" (general, staff)\n")
+    #expect(
+      result.stderr
+        == "stdin:2: error: id 'ana' is already taken by an employee (Ana) — ids are never reused; choose another id\n")
+  }
+
+  @Test func badUsageExitsTwo() throws {
+    let result = try EthosProcess.run(["run"])
+    #expect(result.status == 2)
+  }
+
+  @Test func notADatabaseExitsThree() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let path = dir + "/junk.sqlite"
+    try "this is not sqlite, just text that is long enough to look like a header.......".write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let result = try EthosProcess.run(["verify", "--store", path])
+    #expect(result.status == 3)
+    #expect(result.stderr.hasPrefix("error: "))
+  }
+}
