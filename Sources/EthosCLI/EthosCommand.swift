@@ -84,6 +84,11 @@ struct Run: ParsableCommand {
   @Option(help: "Output format: table, json or csv.")
   var format: EthosLanguage.OutputFormat = .table
 
+  @Flag(
+    name: .customLong("statement-timings"),
+    help: ArgumentHelp("Commit each statement alone, as the REPL does, and report latency percentiles.", visibility: .hidden))
+  var statementTimings = false
+
   @OptionGroup var options: StoreOptions
 
   func validate() throws {
@@ -94,11 +99,36 @@ struct Run: ParsableCommand {
     let session = try options.openSession(format: format)
     session.bail = bail
     session.echo = echo
+    if statementTimings {
+      session.batching = false
+      session.statementTimings = []
+    }
     for file in files {
       let ok = session.runScript(path: file)
       if !ok, bail { break }
     }
+    if let timings = session.statementTimings { Run.report(timings, to: session.console) }
     throw ExitCode(Exit.status(of: session).rawValue)
+  }
+
+  /// `statements N p50 MS p99 MS max MS` on standard error, for the benchmark.
+  static func report(_ timings: [Double], to console: any Console) {
+    let sorted = timings.sorted()
+    guard !sorted.isEmpty else { return }
+    func percentile(_ p: Double) -> String {
+      let index = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
+      return formatMilliseconds(sorted[max(0, index)])
+    }
+    console.err(
+      "statements \(sorted.count) p50 \(percentile(0.5)) ms p99 \(percentile(0.99)) ms max "
+        + "\(formatMilliseconds(sorted[sorted.count - 1])) ms")
+    console.flush()
+  }
+
+  static func formatMilliseconds(_ seconds: Double) -> String {
+    let micro = Int((seconds * 1_000_000).rounded())
+    let fraction = micro % 1000
+    return "\(micro / 1000)." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + "\(fraction)"
   }
 }
 

@@ -44,12 +44,14 @@ extension Session {
   func runLoop(_ reader: LineReader, name: String) throws(EngineError) -> Bool {
     var reader = reader
     var number = 0
-    let outer = batch == nil
+    let outer = batch == nil && batching
     if outer { try openBatch() }
     defer { if outer, batch != nil { try? commitBatch() } }
     while let bytes = reader.next() {
       number += 1
+      let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))
+      if statementTimings != nil { statementTimings?.append(Session.monotonicSeconds() - started) }
       if outcome == .quit { return true }
       if outcome == .failed, bail { stopRequested = true }
       if stopRequested { return true }
@@ -78,6 +80,13 @@ extension Session {
       if let slash = current.name.lastIndex(of: "/") { shown = String(current.name[...slash]) + path }
     }
     try runNested(resolved, displayName: shown)
+  }
+
+  /// Seconds on the monotonic clock, for statement timings.
+  static func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
   }
 
   static func absolute(_ path: String) -> String {

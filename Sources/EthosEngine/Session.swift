@@ -62,6 +62,11 @@ public final class Session {
   public internal(set) var storeFailed = false
   /// Statements per transaction when running scripts.
   public var batchSize = 1000
+  /// Whether scripts group writes into transactions; off, each statement
+  /// commits alone as it does in the REPL.
+  public var batching = true
+  /// When set, the wall time each script statement took, in seconds.
+  public var statementTimings: [Double]?
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
   var batch: Batch?

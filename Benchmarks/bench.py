@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of ethos and the Python `eventsourcing` peer (SPEC §10).
+
+For each workload size (interactions, from ../shared/bench/gen_workload.py):
+- ingest: `ethos run` of the whole script into a fresh store; events/s.
+- rebuild: snapshots deleted (they are a cache), then `ethos query matrix`:
+  every event read, decoded and folded from scratch; events/s.
+- open+query: `ethos query matrix` on the store with its snapshot; wall ms.
+- REPL statement latency: 2,000 `log` statements each committed alone (as the
+  REPL does) on a copy of the store; p50 and p99 ms.
+- peak RSS of the rebuild.
+Each ethos figure is the median of RUNS runs. The peer (one transaction per
+command, as its docstring says) runs once per size in PEER_SIZES: it takes
+minutes. Ratios are ethos / peer on the same file, same machine, same run.
+"""
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
+ETHOS = os.path.join(ROOT, ".build", "release", "ethos")
+OUT = os.environ.get("OUT", os.path.join(ROOT, ".build", "bench"))
+RUNS = int(os.environ.get("RUNS", "3"))
+SIZES = [int(s) for s in os.environ.get("SIZES", "100000 300000 1000000").split()]
+PEER_SIZES = [int(s) for s in os.environ.get("PEER_SIZES", "100000").split()]
+
+
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in MB, stdout, stderr)."""
+    full = ["/usr/bin/time", "-f", "%e %M"] + cmd
+    start = time.perf_counter()
+    kw.setdefault("stdout", subprocess.PIPE)
+    proc = subprocess.run(full, stderr=subprocess.PIPE, text=True, **kw)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), proc.stderr[-2000:]))
+    last = proc.stderr.strip().splitlines()[-1].split()
+    return wall, int(last[1]) / 1024.0, proc.stdout, proc.stderr
+
+
+def ethos(*args):
+    return [ETHOS] + list(args)
+
+
+def workload(n):
+    path = os.path.join(OUT, "w%d.ethos" % n)
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            subprocess.run([sys.executable, os.path.join(SHARED, "bench", "gen_workload.py"),
+                            "--interactions", str(n)], stdout=f, check=True)
+    return path
+
+
+def events_in(store):
+    out = subprocess.run(ethos("query", "history last=1", "--format", "json", "--store", store),
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["items"][0]["seq"]
+
+
+def drop_snapshots(store):
+    subprocess.run(["sqlite3", store, "DELETE FROM snapshots;"], check=True)
+
+
+def latency_script():
+    path = os.path.join(OUT, "latency.ethos")
+    rnd = random.Random(3)
+    with open(path, "w") as f:
+        for _ in range(2000):
+            f.write("log e%d with c%d mode=%s outcome=%+d did=courteous\n" % (
+                rnd.randrange(200), rnd.randrange(2000), rnd.choice(["relationship", "transaction"]),
+                rnd.choice([-1, 0, 1, 2])))
+    return path
+
+
+def remove(store):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(store + suffix):
+            os.remove(store + suffix)
+
+
+def bench_size(n):
+    script = workload(n)
+    store = os.path.join(OUT, "ethos-%d.sqlite" % n)
+    ingest, rebuild, rss, opens, p50s, p99s = [], [], [], [], [], []
+    events = 0
+    for _ in range(RUNS):
+        remove(store)
+        wall, _, _, _ = timed(ethos("run", script, "--store", store), stdout=subprocess.DEVNULL)
+        events = events_in(store)
+        ingest.append(events / wall)
+    for _ in range(RUNS):
+        drop_snapshots(store)
+        wall, peak, _, _ = timed(ethos("query", "matrix", "--format", "json", "--store", store))
+        rebuild.append(events / wall)
+        rss.append(peak)
+    timed(ethos("query", "matrix", "--format", "json", "--store", store))  # leaves a snapshot if any
+    for _ in range(RUNS):
+        wall, _, _, _ = timed(ethos("query", "matrix", "--format", "json", "--store", store))
+        opens.append(wall * 1000)
+    copy = store + ".latency.sqlite"
+    for _ in range(RUNS):
+        remove(copy)
+        subprocess.run(ethos("query", "matrix", "--store", store), capture_output=True)
+        shutil.copy(store, copy)
+        proc = subprocess.run(ethos("run", "--statement-timings", latency_script(), "--store", copy),
+                              capture_output=True, text=True, check=True)
+        words = proc.stderr.strip().splitlines()[-1].split()
+        p50s.append(float(words[3]))
+        p99s.append(float(words[6]))
+    remove(copy)
+    row = {"size": n, "events": events, "ingest": statistics.median(ingest),
+           "rebuild": statistics.median(rebuild), "open_ms": statistics.median(opens),
+           "p50_ms": statistics.median(p50s), "p99_ms": statistics.median(p99s), "rss_mb": max(rss)}
+    if n in PEER_SIZES:
+        db = os.path.join(OUT, "peer-%d.sqlite" % n)
+        proc = subprocess.run([sys.executable, os.path.join(SHARED, "bench", "peer_eventsourcing.py"),
+                               script, "--db", db], capture_output=True, text=True, check=True)
+        peer = json.loads(proc.stdout)
+        row["peer_ingest"] = peer["events"] / peer["ingest_s"]
+        row["peer_rebuild"] = peer["events"] / peer["rebuild_s"]
+        row["peer_events"] = peer["events"]
+        row["matrix_match"] = matrix_matches(store, peer["matrix"])
+    return row
+
+
+def matrix_matches(store, peer):
+    out = subprocess.run(ethos("query", "matrix", "--format", "json", "--store", store),
+                         capture_output=True, text=True, check=True).stdout
+    mine = json.loads(out)
+    keys = ("interactions", "mean", "positive")
+    same = all(mine["cells"][a][c][k] == peer["cells"][a][c][k]
+               for a in ("customers", "staff") for c in ("normal", "stress") for k in keys)
+    return same and mine["balance"] == peer["balance"] and mine["weakest"] == peer["weakest"]
+
+
+def ratio(row, key):
+    peer = row.get("peer_" + key)
+    return " (%.0f×)" % (row[key] / peer) if peer else ""
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rows = []
+    for n in SIZES:
+        print("benchmarking %d interactions…" % n, file=sys.stderr, flush=True)
+        rows.append(bench_size(n))
+    print("| interactions | events | ingest ev/s (vs peer) | rebuild ev/s (vs peer) | open+query ms | "
+          "REPL p50 ms | REPL p99 ms | rebuild peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print("| %d | %d | %.0f%s | %.0f%s | %.1f | %.3f | %.3f | %.1f |" % (
+            r["size"], r["events"], r["ingest"], ratio(r, "ingest"), r["rebuild"], ratio(r, "rebuild"),
+            r["open_ms"], r["p50_ms"], r["p99_ms"], r["rss_mb"]))
+    for r in rows:
+        if "peer_ingest" in r:
+            print("\npeer at %d interactions: %d events, ingest %.0f ev/s, rebuild %.0f ev/s; matrix identical: %s"
+                  % (r["size"], r["peer_events"], r["peer_ingest"], r["peer_rebuild"], r["matrix_match"]))
+    print("\nmachine: %d cores, %s; medians of %d runs (peer: 1 run)" % (
+        os.cpu_count(), os.uname().machine, RUNS))
+
+
+if __name__ == "__main__":
+    main()
