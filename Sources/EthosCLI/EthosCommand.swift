@@ -60,10 +60,12 @@ struct Interactive: ParsableCommand {
     let session = try options.openSession()
     if Environment.stdinIsTerminal {
       let status = REPL.run(session)
+      session.checkpoint()
       session.console.flush()
       throw ExitCode(status)
     }
     session.runLines(LineReader(fd: 0), name: "stdin")
+    session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }
@@ -98,6 +100,7 @@ struct Run: ParsableCommand {
       let ok = session.runScript(path: file)
       if !ok, bail { break }
     }
+    session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }

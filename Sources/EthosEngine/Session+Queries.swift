@@ -38,19 +38,120 @@ extension Session {
       return try history(filter, upTo: state.headSeq)
     case .show(let seq):
       return try show(seq, upTo: state.headSeq)
-    case .culture: throw .notYet("culture")
-    case .employees: throw .notYet("employees")
-    case .customers: throw .notYet("customers")
-    case .partners: throw .notYet("partners")
-    case .champions: throw .notYet("champions")
-    case .team: throw .notYet("team")
-    case .promises: throw .notYet("promises")
-    case .stresses: throw .notYet("stresses")
-    case .plan: throw .notYet("plan")
-    case .atRisk: throw .notYet("at-risk")
-    case .who: throw .notYet("who")
-    case .trend: throw .notYet("trend")
+    case .culture:
+      return CultureDocument.make(state, asOfTime: asOfTime)
+    case .employees(let all):
+      return ListDocuments.employees(state, all: all)
+    case .customers(let all):
+      return ListDocuments.customers(state, all: all)
+    case .partners:
+      return ListDocuments.partners(state)
+    case .champions:
+      return ListDocuments.champions(state)
+    case .team:
+      return ListDocuments.team(state)
+    case .promises(let filter):
+      return ListDocuments.promises(state, filter: filter?.rawValue, at: asOfTime ?? state.headTime)
+    case .stresses(let openOnly):
+      return ListDocuments.stresses(state, openOnly: openOnly, at: asOfTime ?? state.headTime)
+    case .plan:
+      return ListDocuments.plan(state, at: asOfTime ?? state.headTime)
+    case .atRisk:
+      return ListDocuments.atRisk(state)
+    case .who(let id):
+      return try who(id, state: state)
+    case .trend(let path, let by):
+      return try trend(path, by: by, state: state, asOfTime: asOfTime)
     }
+  }
+
+  // MARK: who
+
+  /// `who ID`: a party's profile and figures, and its last 20 events.
+  func who(_ id: String, state: State) throws(EngineError) -> JSON {
+    let profile: JSON
+    let recent: [Int]
+    let kind: String
+    switch state.owners[id] {
+    case .employee?:
+      guard let employee = state.employees[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("employee", ListDocuments.employee(employee), employee.recent)
+    case .customer?:
+      guard let customer = state.customers[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("customer", ListDocuments.customer(customer), customer.recent)
+    case .partner?:
+      guard let partner = state.partners[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("partner", ListDocuments.partner(partner), partner.recent)
+    case let owner?:
+      throw .notAParty(id, owner: owner.rawValue)
+    case nil:
+      let parties = Array(state.employees.keys) + Array(state.customers.keys) + Array(state.partners.keys)
+      throw .unknownId(id, candidates: parties.sorted())
+    }
+    var events = [JSON]()
+    for seq in recent where seq <= state.headSeq {
+      let found: Envelope?
+      do { found = try store.event(branch, seq: seq) } catch { throw .store(error) }
+      guard let envelope = found else { continue }
+      let event: Event
+      do throws(EventDecodingError) { event = try envelope.decoded() } catch { throw .unreadable(error, seq: seq) }
+      events.append(Session.summaryItem(envelope, event: event, retracted: state.retracted.contains(seq)))
+    }
+    return .object(
+      JSONObject([
+        ("id", .string(id)), ("kind", .string(kind)), ("profile", profile),
+        ("events", .object(JSONObject([("count", .int(events.count)), ("items", .array(events))]))),
+      ]))
+  }
+
+  // MARK: trend
+
+  /// `trend PATH [by=…]`: PATH evaluated per bucket of business time, each
+  /// over the observation events inside its bucket, with every party (and
+  /// every lifecycle fact) as it stood at the bucket's end (SPEC §5).
+  func trend(_ path: String, by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
+    let head = path.split(separator: ".").first.map(String.init) ?? ""
+    guard !["trend", "who", "history", "show"].contains(head) else {
+      throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+    }
+    var points = [JSON]()
+    if let end = asOfTime ?? view.headTime, view.headSeq > 0 {
+      var events = [RecordedEvent]()
+      events.reserveCapacity(view.headSeq)
+      var failure: EngineError?
+      do {
+        try store.read(branch, from: 1, to: view.headSeq) { envelope in
+          guard failure == nil else { return }
+          do throws(EventDecodingError) { events.append(try envelope.recorded()) } catch {
+            failure = .unreadable(error, seq: envelope.seq)
+          }
+        }
+      } catch {
+        throw .store(error)
+      }
+      if let failure { throw failure }
+      var base = State()
+      base.skip = view.skip
+      var next = 0
+      for bucket in TrendBuckets.make(from: events.first?.occurredAt ?? end, through: end, by: TrendBuckets.Unit(rawValue: by.rawValue) ?? .week) {
+        var point = base
+        var index = next
+        while index < events.count, events[index].occurredAt < bucket.to {
+          point.evolve(events[index])
+          index += 1
+        }
+        // The base keeps lifecycle facts only: observations count in their own bucket.
+        for recorded in events[next..<index] where !recorded.event.type.isObservation { base.evolve(recorded) }
+        next = index
+        let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
+        points.append(
+          .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
+      }
+    } else {
+      _ = try value(at: path, state: view, asOfTime: asOfTime)
+    }
+    return .object(
+      JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
   }
 
   /// Resolves a history bound to a seq.
