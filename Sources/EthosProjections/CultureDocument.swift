@@ -29,10 +29,15 @@ public enum Thresholds: Sendable, Equatable {
   /// How the good band reads in a reason: `≤0.25`, `≥0.9`.
   public var goodBand: String {
     switch self {
-    case .atMost(let good, _): return "≤" + JSON.double(good).compact
-    case .atLeast(let good, _): return "≥" + JSON.double(good).compact
+    case .atMost(let good, _): return "≤" + Thresholds.show(good)
+    case .atLeast(let good, _): return "≥" + Thresholds.show(good)
     case .none: return ""
     }
+  }
+
+  /// A threshold as people write it: `14`, `0.25`.
+  static func show(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : JSON.double(value).compact
   }
 }
 
@@ -177,15 +182,15 @@ public enum CultureDocument {
       guard tally.says > 0 || walk > 0 else { return nil }
       return Double(tally.says) / Double(max(1, walk))
     case .tacticLanguage:
-      return tally.says > 0 ? Double(tally.tacticStatements) : nil
+      // A count: nothing said is nothing tactical said.
+      return Double(tally.tacticStatements)
     case .hiringFit:
-      var facing = 0
+      // A count, like tacticLanguage: no weak hire is 0, not "no data".
       var unfit = 0
-      for employee in state.employees.values where employee.active && employee.facing {
-        facing += 1
-        if employee.skills <= 2 { unfit += 1 }
+      for employee in state.employees.values where employee.active && employee.facing && employee.skills <= 2 {
+        unfit += 1
       }
-      return facing > 0 ? Double(unfit) : nil
+      return Double(unfit)
     case .trainingCoverage:
       var facing = 0
       var trained = 0
