@@ -35,9 +35,9 @@ extension Session {
       }
       return MatrixDocument.make(state, dept: dept)
     case .history(let filter):
-      return try history(filter, upTo: state.headSeq)
+      return try history(filter, upTo: state.headSeq, retracted: state.retracted)
     case .show(let seq):
-      return try show(seq, upTo: state.headSeq)
+      return try show(seq, upTo: state.headSeq, retracted: state.retracted)
     case .culture:
       return CultureDocument.make(state, asOfTime: asOfTime)
     case .employees(let all):
@@ -176,12 +176,11 @@ extension Session {
   enum FloorOrCeiling { case floor, ceiling }
 
   /// `history …`: the audit trail (SPEC §5).
-  func history(_ filter: HistoryFilter, upTo head: Int) throws(EngineError) -> JSON {
+  func history(_ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
     let from = try filter.since.map { p throws(EngineError) in try seq(of: p, rounding: .ceiling) } ?? 1
     let to = min(head, try filter.until.map { p throws(EngineError) in try seq(of: p, rounding: .floor) } ?? head)
     var items = [JSON]()
     var failure: EngineError?
-    let retracted = state.retracted
     do {
       try store.read(branch, from: max(1, from), to: to) { envelope in
         guard failure == nil else { return }
@@ -214,12 +213,12 @@ extension Session {
   }
 
   /// `show @N`: the whole envelope plus whether it is retracted.
-  func show(_ seq: Int, upTo head: Int) throws(EngineError) -> JSON {
+  func show(_ seq: Int, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
     guard seq <= head else { throw .noEvent(seq, head: head) }
     let found: Envelope?
     do { found = try store.event(branch, seq: seq) } catch { throw .store(error) }
     guard let envelope = found, case .object(var object) = envelope.json else { throw .noEvent(seq, head: head) }
-    object["retracted"] = .bool(state.retracted.contains(seq))
+    object["retracted"] = .bool(retracted.contains(seq))
     return .object(object)
   }
 }
