@@ -131,7 +131,7 @@ public enum Renderer {
   }
 
   /// One bar per value, scaled between the lowest and highest; a space for no value.
-  static func sparkline(_ values: [Double?]) -> String {
+  public static func sparkline(_ values: [Double?]) -> String {
     let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     let numbers = values.compactMap { $0 }
     guard let low = numbers.min(), let high = numbers.max() else { return "" }
