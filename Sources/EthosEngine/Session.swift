@@ -122,11 +122,18 @@ public final class Session {
   /// snapshot at S is stale for `target` when an event at or before S was
   /// retracted after S (its effect is folded into the snapshot). `skip` holds
   /// the seqs retracted up to `target`. Unreadable snapshots are passed over.
+  /// A branch with no snapshot of its own uses its parent's up to the fork
+  /// point: that history is shared.
   func nearestSnapshot(_ branch: String, atOrBefore target: Int, skip: Set<Int>) throws(StoreError) -> State? {
     var bound = target
+    var line = branch
     while bound > 0 {
-      guard let (seq, data) = try store.loadSnapshot(branch, atOrBefore: bound, version: State.snapshotVersion)
-      else { return nil }
+      guard let (seq, data) = try store.loadSnapshot(line, atOrBefore: bound, version: State.snapshotVersion) else {
+        guard let info = try store.branch(line), let parent = info.parent, info.forkSeq > 0 else { return nil }
+        line = parent
+        bound = min(bound, info.forkSeq)
+        continue
+      }
       guard let snapshot = State(snapshotBytes: data), snapshot.headSeq == seq else {
         bound = seq - 1
         continue

@@ -109,5 +109,17 @@ import TestSupport
     let reopened = try Harness(store: store)
     #expect(reopened.session.state == expected)
     #expect(try reopened.json("culture") == culture)
+    // Deleting every snapshot loses nothing: the next open folds from scratch.
+    let sqlite3 = Process()
+    sqlite3.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    sqlite3.arguments = ["sqlite3", path, "DELETE FROM snapshots"]
+    try sqlite3.run()
+    sqlite3.waitUntilExit()
+    #expect(sqlite3.terminationStatus == 0)
+    let emptied = try SQLiteStore(path: path)
+    #expect(try emptied.loadSnapshot("main", atOrBefore: 12, version: State.snapshotVersion) == nil)
+    let rebuilt = try Harness(store: emptied)
+    #expect(rebuilt.session.state == expected)
+    #expect(try rebuilt.json("culture") == culture)
   }
 }

@@ -103,6 +103,24 @@ import TestSupport
     #expect(try reopened.json("as of @4 culture")["indicators"]?["nps"]?["value"]?.number == 0)
   }
 
+  @Test(arguments: [UInt64(3), 17, 42, 99])
+  func aBranchStartsFromItsParentsSnapshots(seed: UInt64) throws {
+    let (h, store) = try Self.generated(seed)
+    let head = h.session.state.headSeq
+    let fork = head - head / 4
+    try store.createBranch("what-if", from: "main", at: fork)
+    let branch = try Session(store: store, branch: "what-if", actor: "t", console: CapturingConsole())
+    var expected = try Self.scratch(store, upTo: fork)
+    #expect(branch.state == expected)
+    #expect(branch.execute("clock 2021-12-01") == .done)
+    #expect(branch.execute("customer newcomer \"N\"") == .done)
+    expected = State()
+    expected.skip = try store.retractions("what-if", upTo: fork + 1)
+    try store.read("what-if", from: 1, to: fork + 1) { expected.evolve(try $0.recorded()) }
+    #expect(branch.state == expected)
+    #expect(try branch.loadState(upTo: nil) == expected)
+  }
+
   @Test func anotherProjectionVersionIsIgnored() throws {
     let store = MemoryStore()
     let h = try Harness(store: store)
