@@ -115,38 +115,47 @@ extension Session {
       throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
     }
     var points = [JSON]()
-    if let end = asOfTime ?? view.headTime, view.headSeq > 0 {
-      var events = [RecordedEvent]()
-      events.reserveCapacity(view.headSeq)
+    let first: Envelope?
+    do { first = view.headSeq > 0 ? try store.event(branch, seq: 1) : nil } catch { throw .store(error) }
+    if let end = asOfTime ?? view.headTime, let first {
+      let unit = TrendBuckets.Unit(rawValue: by.rawValue) ?? .week
+      let buckets = TrendBuckets.make(from: first.occurredAt, through: end, by: unit)
+      // One pass, O(state) memory: `point` folds every event of the current
+      // bucket on top of `base`, which keeps lifecycle facts only, so each
+      // bucket counts its own observations with parties as they stood.
+      var base = State()
+      base.skip = view.skip
+      var point = base
+      var index = 0
       var failure: EngineError?
+      func close() throws(EngineError) {
+        let bucket = buckets[index]
+        let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
+        points.append(
+          .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
+        point = base
+        index += 1
+      }
       do {
         try store.read(branch, from: 1, to: view.headSeq) { envelope in
           guard failure == nil else { return }
-          do throws(EventDecodingError) { events.append(try envelope.recorded()) } catch {
-            failure = .unreadable(error, seq: envelope.seq)
+          do throws(EngineError) {
+            let recorded: RecordedEvent
+            do throws(EventDecodingError) { recorded = try envelope.recorded() } catch {
+              throw .unreadable(error, seq: envelope.seq)
+            }
+            while index < buckets.count, recorded.occurredAt >= buckets[index].to { try close() }
+            point.evolve(recorded)
+            if !recorded.event.type.isObservation { base.evolve(recorded) }
+          } catch {
+            failure = error
           }
         }
       } catch {
         throw .store(error)
       }
       if let failure { throw failure }
-      var base = State()
-      base.skip = view.skip
-      var next = 0
-      for bucket in TrendBuckets.make(from: events.first?.occurredAt ?? end, through: end, by: TrendBuckets.Unit(rawValue: by.rawValue) ?? .week) {
-        var point = base
-        var index = next
-        while index < events.count, events[index].occurredAt < bucket.to {
-          point.evolve(events[index])
-          index += 1
-        }
-        // The base keeps lifecycle facts only: observations count in their own bucket.
-        for recorded in events[next..<index] where !recorded.event.type.isObservation { base.evolve(recorded) }
-        next = index
-        let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
-        points.append(
-          .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
-      }
+      while index < buckets.count { try close() }
     } else {
       _ = try value(at: path, state: view, asOfTime: asOfTime)
     }

@@ -66,6 +66,36 @@ import TestSupport
     #expect(!result.stdout.contains("\u{1B}["))
   }
 
+  @Test func trendCountsEachBucketsObservationsWithPartiesAsTheyStood() throws {
+    let h = try Harness()
+    h.script(
+      """
+      clock 2021-03-03T09:00
+      hire ana "Ana"
+      customer c1 "C1"
+      log ana with c1 outcome=+2
+      stress begin rush kind=volume
+      clock 2021-03-09T09:00
+      log ana with c1 outcome=-2
+      hire ben "Ben"
+      clock 2021-03-23T12:00
+      stress end rush
+      log ben with c1 outcome=+1
+      """)
+    func values(_ query: String) throws -> [JSON?] {
+      try h.json(query)["points"]?.arrayValue?.map { $0["value"] } ?? []
+    }
+    // Weeks from Monday: 1 Mar, 8 Mar, 15 Mar (no events), 22 Mar.
+    #expect(try values("trend matrix.cells.customers.normal.mean by=week") == [2.0, .null, .null, 1.0])
+    // The stress window opened in week 1 still applies in week 2.
+    #expect(try values("trend matrix.cells.customers.stress.interactions by=week") == [0, 1, 0, 0])
+    #expect(try values("trend employees.count by=week") == [1, 2, 2, 2])
+    let month = try h.json("trend culture.indicators.balance.value by=month")
+    #expect(month["points"] == [["from": "2021-03-01T00:00:00Z", "to": "2021-04-01T00:00:00Z", "value": 3.5]])
+    #expect(try h.json("as of @3 trend employees.count by=day")["points"]?.arrayValue?.count == 1)
+    #expect(h.run("trend matrix.nope").hasPrefix("error: cannot read 'matrix.nope': 'matrix' has no key 'nope'"))
+  }
+
   @Test func sparklineScalesBetweenLowAndHigh() {
     #expect(Renderer.sparkline([0, 1, nil, 0.5]) == "▁█ ▅")
     #expect(Renderer.sparkline([2, 2]) == "▄▄")
