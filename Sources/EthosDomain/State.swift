@@ -2,6 +2,8 @@
 /// projections report, folded from the log by ``State/evolve(_:)``.
 ///
 /// Value-typed so a what-if or a time-travel query works on a copy.
+/// Adding a field here or in the types below? Encode it in
+/// `State+Snapshot.swift` and bump `State.snapshotVersion`.
 public struct State: Sendable, Equatable {
   /// The last event folded in (0 before the first).
   public var headSeq = 0

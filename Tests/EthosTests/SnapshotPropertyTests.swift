@@ -1,4 +1,4 @@
-import EthosDomain
+@testable import EthosDomain
 import EthosJSON
 import Testing
 import TestSupport
@@ -119,6 +119,26 @@ import TestSupport
     try store.read("what-if", from: 1, to: fork + 1) { expected.evolve(try $0.recorded()) }
     #expect(branch.state == expected)
     #expect(try branch.loadState(upTo: nil) == expected)
+  }
+
+  /// Fails when a field is added to the state without teaching the snapshot
+  /// encoding about it (and bumping `State.snapshotVersion`).
+  @Test func theSnapshotEncodingKnowsEveryField() {
+    let t = Timestamp(seconds: 0)
+    let fields: [(String, Any, Int)] = [
+      ("State", State(), 20), ("CultureTally", CultureTally(), 20), ("MatrixTally", MatrixTally(), 5),
+      ("Tally", Tally(), 3),
+      ("Employee", Employee(id: "", name: "", dept: "", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, hiredAt: t), 20),
+      ("Customer", Customer(id: "", name: "", segment: nil, registeredAt: t), 15),
+      ("Partner", Partner(id: "", name: "", kind: .vendor, engagedAt: t), 7),
+      ("Promise", Promise(id: "", by: "", to: "", due: t, what: nil, madeAt: t), 8),
+      ("StressWindow", StressWindow(id: "", kind: .other, severity: 1, scope: .org, note: nil, beganAt: t), 7),
+      ("Deficiency", Deficiency(id: "", what: "", area: nil, identifiedAt: t), 4),
+      ("Action", Action(id: "", deficiency: "", owner: "", due: t, what: nil, plannedAt: t), 7),
+    ]
+    for (name, value, count) in fields {
+      #expect(Mirror(reflecting: value).children.count == count, "\(name) changed: update State+Snapshot.swift")
+    }
   }
 
   @Test func anotherProjectionVersionIsIgnored() throws {
