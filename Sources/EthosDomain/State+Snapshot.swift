@@ -6,7 +6,7 @@
 /// state is folded from the log instead.
 extension State {
   /// The projection version snapshots are tagged with.
-  public static let snapshotVersion = 1
+  public static let snapshotVersion = 2
 
   /// The state as snapshot bytes.
   public func snapshotBytes() -> [UInt8] {
@@ -25,7 +25,8 @@ extension State {
     for c in customers.values.sorted(by: { $0.id < $1.id }) { w.customer(c) }
     w.count(partners.count)
     for p in partners.values.sorted(by: { $0.id < $1.id }) {
-      w.string(p.id); w.string(p.name); w.string(p.kind.rawValue); w.time(p.engagedAt); w.time(p.releasedAt)
+      w.string(p.id); w.string(p.name); w.string(p.kind.rawValue); w.time(p.engagedAt); w.int(p.engagedSeq)
+      w.time(p.releasedAt)
       w.tally(p.received); w.ints(p.recent)
     }
     w.count(promises.count)
@@ -98,6 +99,7 @@ extension State {
     for _ in 0..<(try r.count()) {
       var p = Partner(
         id: try r.string(), name: try r.string(), kind: try r.word(PartnerKind.self), engagedAt: try r.timestamp())
+      p.engagedSeq = try r.int()
       p.releasedAt = try r.time()
       p.received = try r.tally()
       p.recent = try r.ints()
@@ -233,7 +235,7 @@ struct SnapshotWriter {
 
   mutating func employee(_ e: Employee) {
     string(e.id); string(e.name); string(e.dept); string(e.role); string(e.level.rawValue); bool(e.facing)
-    int(e.orientation); int(e.skills); time(e.hiredAt); time(e.departedAt); string(e.departureReason?.rawValue)
+    int(e.orientation); int(e.skills); time(e.hiredAt); int(e.hiredSeq); time(e.departedAt); string(e.departureReason?.rawValue)
     bool(e.champion); string(e.championArea); bool(e.onTeam)
     count(e.trained.count)
     for topic in TrainingTopic.allCases where e.trained.contains(topic) { string(topic.rawValue) }
@@ -241,7 +243,7 @@ struct SnapshotWriter {
   }
 
   mutating func customer(_ c: Customer) {
-    string(c.id); string(c.name); string(c.segment); time(c.registeredAt); time(c.lostAt); string(c.lostReason)
+    string(c.id); string(c.name); string(c.segment); time(c.registeredAt); int(c.registeredSeq); time(c.lostAt); string(c.lostReason)
     tally(c.interactions); optionalInt(c.lastOutcome); bool(c.hadNegativeInteraction); int(c.complaints)
     int(c.feedbackCount); int(c.feedbackSum); bool(c.hadLowFeedback)
     count(c.openLoops.count)
@@ -363,6 +365,7 @@ struct SnapshotReader {
     var e = Employee(
       id: try string(), name: try string(), dept: try string(), role: try optionalString(), level: try word(Level.self),
       facing: try bool(), orientation: try int(), skills: try int(), hiredAt: try timestamp())
+    e.hiredSeq = try int()
     e.departedAt = try time()
     if let reason = try optionalString() {
       guard let parsed = DepartureReason(rawValue: reason) else { throw .invalid }
@@ -382,6 +385,7 @@ struct SnapshotReader {
 
   mutating func customer() throws(Failure) -> Customer {
     var c = Customer(id: try string(), name: try string(), segment: try optionalString(), registeredAt: try timestamp())
+    c.registeredSeq = try int()
     c.lostAt = try time()
     c.lostReason = try optionalString()
     c.interactions = try tally()

@@ -16,9 +16,9 @@ public enum ListDocuments {
     list(sortedEmployees(state).filter { all || $0.active }.map(employee))
   }
 
-  /// Employees by hire time, then id.
+  /// Employees in hire order.
   static func sortedEmployees(_ state: State) -> [Employee] {
-    state.employees.values.sorted { ($0.hiredAt, $0.id) < ($1.hiredAt, $1.id) }
+    state.employees.values.sorted { ($0.hiredSeq, $0.id) < ($1.hiredSeq, $1.id) }
   }
 
   /// One employee with its figures.
@@ -43,7 +43,7 @@ public enum ListDocuments {
   }
 
   static func sortedCustomers(_ state: State) -> [Customer] {
-    state.customers.values.sorted { ($0.registeredAt, $0.id) < ($1.registeredAt, $1.id) }
+    state.customers.values.sorted { ($0.registeredSeq, $0.id) < ($1.registeredSeq, $1.id) }
   }
 
   /// One customer with its figures.
@@ -64,7 +64,7 @@ public enum ListDocuments {
   /// `partners`: every partner ever engaged, released ones marked inactive.
   public static func partners(_ state: State) -> JSON {
     list(
-      state.partners.values.sorted { ($0.engagedAt, $0.id) < ($1.engagedAt, $1.id) }.map(partner))
+      state.partners.values.sorted { ($0.engagedSeq, $0.id) < ($1.engagedSeq, $1.id) }.map(partner))
   }
 
   /// One partner with the interactions it received.
