@@ -60,10 +60,12 @@ struct Interactive: ParsableCommand {
     let session = try options.openSession()
     if Environment.stdinIsTerminal {
       let status = REPL.run(session)
+      session.checkpoint()
       session.console.flush()
       throw ExitCode(status)
     }
     session.runLines(LineReader(fd: 0), name: "stdin")
+    session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }
@@ -108,6 +110,7 @@ struct Run: ParsableCommand {
       if !ok, bail { break }
     }
     if let timings = session.statementTimings { Run.report(timings, to: session.console) }
+    session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 

@@ -49,8 +49,10 @@ struct StoreOptions: ParsableArguments {
   func openSession(console: any Console = StandardConsole(), format: EthosLanguage.OutputFormat = .table) throws -> Session {
     let store = try openStore()
     do throws(EngineError) {
-      return try Session(
+      let session = try Session(
         store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)
+      session.color = Environment.stdoutIsTerminal && Environment.get("NO_COLOR") == nil
+      return session
     } catch {
       Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .usage)
     }

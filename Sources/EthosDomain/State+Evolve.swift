@@ -14,7 +14,7 @@ extension State {
       owners[id] = .employee
       employees[id] = Employee(
         id: id, name: name, dept: dept, role: role, level: level, facing: facing,
-        orientation: orientation, skills: skills, hiredAt: at, recent: [seq])
+        orientation: orientation, skills: skills, hiredAt: at, hiredSeq: seq, recent: [seq])
       if !departments.contains(dept) { departments.append(dept) }
       tally.hires += 1
     case .employeeDeparted(let id, let reason):
@@ -26,13 +26,14 @@ extension State {
       tally.departures += 1
     case .partnerEngaged(let id, let name, let kind):
       owners[id] = .partner
-      partners[id] = Partner(id: id, name: name, kind: kind, engagedAt: at, recent: [seq])
+      partners[id] = Partner(id: id, name: name, kind: kind, engagedAt: at, engagedSeq: seq, recent: [seq])
     case .partnerReleased(let id):
       partners[id]?.releasedAt = at
       note(seq, party: id)
     case .customerRegistered(let id, let name, let segment):
       owners[id] = .customer
-      customers[id] = Customer(id: id, name: name, segment: segment, registeredAt: at, recent: [seq])
+      customers[id] = Customer(
+        id: id, name: name, segment: segment, registeredAt: at, registeredSeq: seq, recent: [seq])
     case .customerLost(let id, let reason):
       customers[id]?.lostAt = at
       customers[id]?.lostReason = reason

@@ -2,6 +2,8 @@
 /// projections report, folded from the log by ``State/evolve(_:)``.
 ///
 /// Value-typed so a what-if or a time-travel query works on a copy.
+/// Adding a field here or in the types below? Encode it in
+/// `State+Snapshot.swift` and bump `State.snapshotVersion`.
 public struct State: Sendable, Equatable {
   /// The last event folded in (0 before the first).
   public var headSeq = 0
@@ -147,6 +149,8 @@ public struct Employee: Sendable, Equatable {
   public var orientation: Int
   public var skills: Int
   public var hiredAt: Timestamp
+  /// The seq of the hire, for listing in hire order.
+  public var hiredSeq = 0
   public var departedAt: Timestamp?
   public var departureReason: DepartureReason?
   public var champion = false
@@ -171,6 +175,8 @@ public struct Customer: Sendable, Equatable {
   public var name: String
   public var segment: String?
   public var registeredAt: Timestamp
+  /// The seq of the registration, for listing in that order.
+  public var registeredSeq = 0
   public var lostAt: Timestamp?
   public var lostReason: String?
   public var interactions = Tally()
@@ -192,6 +198,8 @@ public struct Partner: Sendable, Equatable {
   public var name: String
   public var kind: PartnerKind
   public var engagedAt: Timestamp
+  /// The seq of the engagement, for listing in that order.
+  public var engagedSeq = 0
   public var releasedAt: Timestamp?
   public var received = Tally()
   public var recent: [Int] = []

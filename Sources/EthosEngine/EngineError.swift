@@ -57,6 +57,17 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     return EngineError("unknown id '\(id)' — \(fix)")
   }
 
+  static func notAParty(_ id: String, owner: String) -> EngineError {
+    let list: String
+    switch owner {
+    case "promise": list = "promises"
+    case "stress window": list = "stresses"
+    case "deficiency", "action": list = "plan"
+    default: list = "history who=\(id)"
+    }
+    return EngineError("'\(id)' is a \(owner), not a party — 'who' profiles employees, customers and partners; '\(list)' shows it")
+  }
+
   static func badPath(_ path: String, reason: String) -> EngineError {
     EngineError("cannot read '\(path)': \(reason)")
   }

@@ -4,22 +4,144 @@ import EthosLanguage
 /// Turns query documents into lines of text: `table`, `json` or `csv` (SPEC §6).
 /// The document is the contract; rendering only presents it.
 public enum Renderer {
-  public static func render(_ document: JSON, query: Query, format: OutputFormat) -> [String] {
+  /// `color` allows ANSI colour in tables (a terminal without `NO_COLOR`).
+  public static func render(_ document: JSON, query: Query, format: OutputFormat, color: Bool = false) -> [String] {
     switch format {
     case .json: return document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     case .csv: return csv(document, query: query)
-    case .table: return table(document, query: query)
+    case .table: return table(document, query: query, color: color)
     }
   }
 
   // MARK: table
 
-  static func table(_ document: JSON, query: Query) -> [String] {
-    if case .matrix = query, let cells = document["cells"] { return matrixGrid(document, cells: cells) }
+  static func table(_ document: JSON, query: Query, color: Bool = false) -> [String] {
+    switch query {
+    case .matrix:
+      if let cells = document["cells"] { return matrixGrid(document, cells: cells) }
+    case .culture:
+      return culture(document, color: color)
+    case .who:
+      return who(document)
+    case .trend:
+      return trend(document)
+    default:
+      break
+    }
     if let items = document["items"]?.arrayValue {
-      return items.isEmpty ? ["(none)"] : grid(items)
+      return items.isEmpty ? ["(none)"] : grid(items, columns: tableColumns(query))
     }
     return keyValues(document)
+  }
+
+  /// The columns a list shows as a table (all of them in json and csv).
+  static func tableColumns(_ query: Query) -> [String]? {
+    switch query {
+    case .employees:
+      return ["id", "name", "dept", "level", "facing", "champion", "team", "served", "meanServed", "pulse", "trained", "active"]
+    case .customers:
+      return ["id", "name", "segment", "interactions", "meanOutcome", "lastOutcome", "complaints", "feedback", "meanFeedback", "openLoops", "active"]
+    case .partners:
+      return ["id", "name", "kind", "interactions", "meanOutcome", "active"]
+    case .promises:
+      return ["id", "by", "to", "due", "status", "closedAt", "what"]
+    case .stresses:
+      return ["id", "kind", "severity", "scope", "beganAt", "endedAt", "days", "note"]
+    case .plan:
+      return ["deficiency", "what", "area", "action", "owner", "due", "status", "task"]
+    default:
+      return nil
+    }
+  }
+
+  /// ANSI colours for statuses and verdicts, or the plain text.
+  static func paint(_ text: String, _ word: String?, color: Bool) -> String {
+    guard color else { return text }
+    let code: String
+    switch word {
+    case "good"?, "strategy"?: code = "32"
+    case "watch"?, "unknown"?: code = "33"
+    case "poor"?, "tactic"?: code = "31"
+    default: return text
+    }
+    return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+  }
+
+  /// The scorecard: the verdict and its reasons, then one row per indicator.
+  static func culture(_ document: JSON, color: Bool) -> [String] {
+    let asOf = document["asOf"]
+    let verdict = document["verdict"]?.stringValue ?? "unknown"
+    var lines = ["culture as of @\(plain(asOf?["seq"])) (\(plain(asOf?["time"])))"]
+    lines.append("verdict: " + paint(verdict, verdict, color: color))
+    for reason in document["reasons"]?.arrayValue ?? [] { lines.append("  - " + plain(reason)) }
+    lines.append("")
+    var rows = [["indicator", "value", "status"]]
+    var statuses: [String?] = [nil]
+    for (name, indicator) in document["indicators"]?.objectValue?.pairs ?? [] {
+      let status = indicator["status"]?.stringValue
+      rows.append([name, plain(indicator["value"]), status ?? "—"])
+      statuses.append(status)
+    }
+    var table = align(rows, separator: "  ")
+    if color {
+      // Colour after aligning, so escape codes do not count as width.
+      for index in table.indices {
+        guard let status = statuses[index], table[index].hasSuffix(status) else { continue }
+        table[index] = String(table[index].dropLast(status.count)) + paint(status, status, color: true)
+      }
+    }
+    table.insert(String(repeating: "─", count: table.first.map { max($0.count, 30) } ?? 30), at: 1)
+    return lines + table
+  }
+
+  /// A party's profile as key/value lines, then its latest events.
+  static func who(_ document: JSON) -> [String] {
+    var lines = ["\(plain(document["kind"])) \(plain(document["id"]))"]
+    var rows = [[String]]()
+    for (key, value) in document["profile"]?.objectValue?.pairs ?? [] where key != "id" {
+      rows.append(["  " + key, plain(value)])
+    }
+    lines += align(rows, separator: "  ")
+    let events = document["events"]?["items"]?.arrayValue ?? []
+    lines.append("")
+    lines.append("last \(events.count) event\(events.count == 1 ? "" : "s")")
+    lines += events.isEmpty ? ["(none)"] : grid(events, columns: ["seq", "occurredAt", "type", "summary", "retracted"])
+    return lines
+  }
+
+  /// A trend's points and a sparkline of its numeric values.
+  static func trend(_ document: JSON) -> [String] {
+    let points = document["points"]?.arrayValue ?? []
+    var lines = ["trend \(plain(document["path"])) by \(plain(document["by"]))"]
+    guard !points.isEmpty else { return lines + ["(no events)"] }
+    var rows = [["from", "to", "value"]]
+    for point in points {
+      rows.append([plain(point["from"]), plain(point["to"]), plain(point["value"])])
+    }
+    var table = align(rows, separator: "  ")
+    table.insert(String(repeating: "─", count: table.first?.count ?? 0), at: 1)
+    lines += table
+    let values = points.map { $0["value"]?.number }
+    let numbers = values.compactMap { $0 }
+    if let low = numbers.min(), let high = numbers.max() {
+      lines.append("")
+      lines.append(sparkline(values) + "  (" + JSON.double(low).compact + " … " + JSON.double(high).compact + ")")
+    }
+    return lines
+  }
+
+  /// One bar per value, scaled between the lowest and highest; a space for no value.
+  public static func sparkline(_ values: [Double?]) -> String {
+    let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    let numbers = values.compactMap { $0 }
+    guard let low = numbers.min(), let high = numbers.max() else { return "" }
+    return String(
+      values.map { value -> Character in
+        guard let value else { return " " }
+        guard high > low else { return bars[3] }
+        let index = Int(((value - low) / (high - low) * Double(bars.count - 1)).rounded())
+        return bars[min(max(index, 0), bars.count - 1)]
+      })
   }
 
   static func matrixGrid(_ document: JSON, cells: JSON) -> [String] {
@@ -44,11 +166,12 @@ public enum Renderer {
   }
 
   /// Rows of objects as aligned columns, keys of the first item first.
-  static func grid(_ items: [JSON]) -> [String] {
+  static func grid(_ items: [JSON], columns chosen: [String]? = nil) -> [String] {
     var columns = [String]()
     for item in items {
       for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
     }
+    if let chosen { columns = chosen.filter(columns.contains) }
     var rows = [columns]
     for item in items {
       rows.append(columns.map { plain(item[$0]) })
@@ -120,6 +243,18 @@ public enum Renderer {
   // MARK: csv
 
   static func csv(_ document: JSON, query: Query) -> [String] {
+    if case .culture = query, let indicators = document["indicators"]?.objectValue {
+      var lines = ["indicator,value,status"]
+      lines.append("verdict," + csvValue(document["verdict"]) + ",")
+      for (name, indicator) in indicators.pairs {
+        lines.append([csvField(name), csvValue(indicator["value"]), csvValue(indicator["status"])].joined(separator: ","))
+      }
+      return lines
+    }
+    if case .trend = query, let points = document["points"]?.arrayValue {
+      return ["from,to,value"]
+        + points.map { [csvValue($0["from"]), csvValue($0["to"]), csvValue($0["value"])].joined(separator: ",") }
+    }
     if case .matrix = query, let cells = document["cells"] {
       var lines = ["audience,condition,interactions,mean,positive"]
       for audience in ["customers", "staff"] {

@@ -168,6 +168,7 @@ extension Session {
       emit(confirmation(seq: envelope.seq, event: event))
     }
     if retracted, let rebuilt = try? loadState(upTo: nil) { state = rebuilt }
+    snapshotIfDue()
   }
 
   func confirmation(seq: Int, event: Event) -> String {
@@ -213,6 +214,7 @@ extension Session {
       if isError { console.err(text) } else { console.out(text) }
     }
     console.flush()
+    snapshotIfDue()
     if reopen { try openBatch() }
   }
 

@@ -35,22 +35,132 @@ extension Session {
       }
       return MatrixDocument.make(state, dept: dept)
     case .history(let filter):
-      return try history(filter, upTo: state.headSeq)
+      return try history(filter, upTo: state.headSeq, retracted: state.retracted)
     case .show(let seq):
-      return try show(seq, upTo: state.headSeq)
-    case .culture: throw .notYet("culture")
-    case .employees: throw .notYet("employees")
-    case .customers: throw .notYet("customers")
-    case .partners: throw .notYet("partners")
-    case .champions: throw .notYet("champions")
-    case .team: throw .notYet("team")
-    case .promises: throw .notYet("promises")
-    case .stresses: throw .notYet("stresses")
-    case .plan: throw .notYet("plan")
-    case .atRisk: throw .notYet("at-risk")
-    case .who: throw .notYet("who")
-    case .trend: throw .notYet("trend")
+      return try show(seq, upTo: state.headSeq, retracted: state.retracted)
+    case .culture:
+      return CultureDocument.make(state, asOfTime: asOfTime)
+    case .employees(let all):
+      return ListDocuments.employees(state, all: all)
+    case .customers(let all):
+      return ListDocuments.customers(state, all: all)
+    case .partners:
+      return ListDocuments.partners(state)
+    case .champions:
+      return ListDocuments.champions(state)
+    case .team:
+      return ListDocuments.team(state)
+    case .promises(let filter):
+      return ListDocuments.promises(state, filter: filter?.rawValue, at: asOfTime ?? state.headTime)
+    case .stresses(let openOnly):
+      return ListDocuments.stresses(state, openOnly: openOnly, at: asOfTime ?? state.headTime)
+    case .plan:
+      return ListDocuments.plan(state, at: asOfTime ?? state.headTime)
+    case .atRisk:
+      return ListDocuments.atRisk(state)
+    case .who(let id):
+      return try who(id, state: state)
+    case .trend(let path, let by):
+      return try trend(path, by: by, state: state, asOfTime: asOfTime)
     }
+  }
+
+  // MARK: who
+
+  /// `who ID`: a party's profile and figures, and its last 20 events.
+  func who(_ id: String, state: State) throws(EngineError) -> JSON {
+    let profile: JSON
+    let recent: [Int]
+    let kind: String
+    switch state.owners[id] {
+    case .employee?:
+      guard let employee = state.employees[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("employee", ListDocuments.employee(employee), employee.recent)
+    case .customer?:
+      guard let customer = state.customers[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("customer", ListDocuments.customer(customer), customer.recent)
+    case .partner?:
+      guard let partner = state.partners[id] else { throw .unknownId(id, candidates: []) }
+      (kind, profile, recent) = ("partner", ListDocuments.partner(partner), partner.recent)
+    case let owner?:
+      throw .notAParty(id, owner: owner.rawValue)
+    case nil:
+      let parties = Array(state.employees.keys) + Array(state.customers.keys) + Array(state.partners.keys)
+      throw .unknownId(id, candidates: parties.sorted())
+    }
+    var events = [JSON]()
+    for seq in recent where seq <= state.headSeq {
+      let found: Envelope?
+      do { found = try store.event(branch, seq: seq) } catch { throw .store(error) }
+      guard let envelope = found else { continue }
+      let event: Event
+      do throws(EventDecodingError) { event = try envelope.decoded() } catch { throw .unreadable(error, seq: seq) }
+      events.append(Session.summaryItem(envelope, event: event, retracted: state.retracted.contains(seq)))
+    }
+    return .object(
+      JSONObject([
+        ("id", .string(id)), ("kind", .string(kind)), ("profile", profile),
+        ("events", .object(JSONObject([("count", .int(events.count)), ("items", .array(events))]))),
+      ]))
+  }
+
+  // MARK: trend
+
+  /// `trend PATH [by=…]`: PATH evaluated per bucket of business time, each
+  /// over the observation events inside its bucket, with every party (and
+  /// every lifecycle fact) as it stood at the bucket's end (SPEC §5).
+  func trend(_ path: String, by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
+    let head = path.split(separator: ".").first.map(String.init) ?? ""
+    guard !["trend", "who", "history", "show"].contains(head) else {
+      throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+    }
+    var points = [JSON]()
+    let first: Envelope?
+    do { first = view.headSeq > 0 ? try store.event(branch, seq: 1) : nil } catch { throw .store(error) }
+    if let end = asOfTime ?? view.headTime, let first {
+      let unit = TrendBuckets.Unit(rawValue: by.rawValue) ?? .week
+      let buckets = TrendBuckets.make(from: first.occurredAt, through: end, by: unit)
+      // One pass, O(state) memory: `point` folds every event of the current
+      // bucket on top of `base`, which keeps lifecycle facts only, so each
+      // bucket counts its own observations with parties as they stood.
+      var base = State()
+      base.skip = view.skip
+      var point = base
+      var index = 0
+      var failure: EngineError?
+      func close() throws(EngineError) {
+        let bucket = buckets[index]
+        let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
+        points.append(
+          .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
+        point = base
+        index += 1
+      }
+      do {
+        try store.read(branch, from: 1, to: view.headSeq) { envelope in
+          guard failure == nil else { return }
+          do throws(EngineError) {
+            let recorded: RecordedEvent
+            do throws(EventDecodingError) { recorded = try envelope.recorded() } catch {
+              throw .unreadable(error, seq: envelope.seq)
+            }
+            while index < buckets.count, recorded.occurredAt >= buckets[index].to { try close() }
+            point.evolve(recorded)
+            if !recorded.event.type.isObservation { base.evolve(recorded) }
+          } catch {
+            failure = error
+          }
+        }
+      } catch {
+        throw .store(error)
+      }
+      if let failure { throw failure }
+      while index < buckets.count { try close() }
+    } else {
+      _ = try value(at: path, state: view, asOfTime: asOfTime)
+    }
+    return .object(
+      JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
   }
 
   /// Resolves a history bound to a seq.
@@ -75,12 +185,11 @@ extension Session {
   enum FloorOrCeiling { case floor, ceiling }
 
   /// `history …`: the audit trail (SPEC §5).
-  func history(_ filter: HistoryFilter, upTo head: Int) throws(EngineError) -> JSON {
+  func history(_ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
     let from = try filter.since.map { p throws(EngineError) in try seq(of: p, rounding: .ceiling) } ?? 1
     let to = min(head, try filter.until.map { p throws(EngineError) in try seq(of: p, rounding: .floor) } ?? head)
     var items = [JSON]()
     var failure: EngineError?
-    let retracted = state.retracted
     do {
       try store.read(branch, from: max(1, from), to: to) { envelope in
         guard failure == nil else { return }
@@ -113,12 +222,12 @@ extension Session {
   }
 
   /// `show @N`: the whole envelope plus whether it is retracted.
-  func show(_ seq: Int, upTo head: Int) throws(EngineError) -> JSON {
+  func show(_ seq: Int, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
     guard seq <= head else { throw .noEvent(seq, head: head) }
     let found: Envelope?
     do { found = try store.event(branch, seq: seq) } catch { throw .store(error) }
     guard let envelope = found, case .object(var object) = envelope.json else { throw .noEvent(seq, head: head) }
-    object["retracted"] = .bool(state.retracted.contains(seq))
+    object["retracted"] = .bool(retracted.contains(seq))
     return .object(object)
   }
 }

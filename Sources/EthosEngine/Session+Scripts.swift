@@ -147,6 +147,11 @@ extension Session {
 
   /// The JSON value at `query.key.key…` (array items by index).
   func value(at path: String) throws(EngineError) -> JSON {
+    try value(at: path, state: state, asOfTime: nil)
+  }
+
+  /// The JSON value at `path` in the documents of `state` as of `asOfTime`.
+  func value(at path: String, state: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
     let steps = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard let head = steps.first, !head.isEmpty else { throw .badPath(path, reason: "it is empty") }
     let query: Query
@@ -160,7 +165,7 @@ extension Session {
     } catch {
       throw .badPath(path, reason: "'\(head)' is not a query with no arguments (matrix, culture, champions, …)")
     }
-    var current = try document(query, state: state, asOfTime: nil)
+    var current = try document(query, state: state, asOfTime: asOfTime)
     var walked = head
     for step in steps.dropFirst() {
       switch current {

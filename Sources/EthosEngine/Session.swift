@@ -67,6 +67,12 @@ public final class Session {
   public var batching = true
   /// When set, the wall time each script statement took, in seconds.
   public var statementTimings: [Double]?
+  /// Events folded or appended between projection snapshots (SPEC §7).
+  public var snapshotInterval = 10_000
+  /// The seq of the newest snapshot this session read or wrote on its branch.
+  var lastSnapshotSeq = 0
+  /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
+  public var color = false
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
   var batch: Batch?
@@ -95,19 +101,73 @@ public final class Session {
   // MARK: state
 
   /// The state of the current branch just after `seq` (the head when `nil`),
-  /// folded with the retractions known at that point.
+  /// folded with the retractions known at that point: from the nearest
+  /// usable projection snapshot, else from scratch.
   func loadState(upTo seq: Int?, on branch: String? = nil) throws(EngineError) -> State {
     let branch = branch ?? self.branch
     do {
       let head = try store.head(of: branch).seq
       let target = min(seq ?? head, head)
-      var state = State()
-      state.skip = try store.retractions(branch, upTo: target)
-      try fold(into: &state, branch: branch, from: 1, to: target)
+      let skip = try store.retractions(branch, upTo: target)
+      var state = try nearestSnapshot(branch, atOrBefore: target, skip: skip) ?? State()
+      let start = state.headSeq
+      state.skip = skip
+      try fold(into: &state, branch: branch, from: start + 1, to: target)
+      if branch == self.branch {
+        lastSnapshotSeq = max(lastSnapshotSeq, start)
+        if target - start >= snapshotInterval { saveSnapshot(state, on: branch) }
+      }
       return state
     } catch {
       throw EngineError.store(error)
     }
+  }
+
+  /// The newest snapshot at or before `target` that is still valid there: a
+  /// snapshot at S is stale for `target` when an event at or before S was
+  /// retracted after S (its effect is folded into the snapshot). `skip` holds
+  /// the seqs retracted up to `target`. Unreadable snapshots are passed over.
+  /// A branch with no snapshot of its own uses its parent's up to the fork
+  /// point: that history is shared.
+  func nearestSnapshot(_ branch: String, atOrBefore target: Int, skip: Set<Int>) throws(StoreError) -> State? {
+    var bound = target
+    var line = branch
+    while bound > 0 {
+      guard let (seq, data) = try store.loadSnapshot(line, atOrBefore: bound, version: State.snapshotVersion) else {
+        guard let info = try store.branch(line), let parent = info.parent, info.forkSeq > 0 else { return nil }
+        line = parent
+        bound = min(bound, info.forkSeq)
+        continue
+      }
+      guard let snapshot = State(snapshotBytes: data), snapshot.headSeq == seq else {
+        bound = seq - 1
+        continue
+      }
+      let retractedSince = skip.filter { $0 <= seq }.subtracting(snapshot.retracted)
+      guard let earliest = retractedSince.min() else { return snapshot }
+      bound = earliest - 1
+    }
+    return nil
+  }
+
+  /// Writes a snapshot of `state`; a cache, so a failure only costs speed.
+  func saveSnapshot(_ state: State, on branch: String) {
+    guard state.headSeq > 0 else { return }
+    try? store.saveSnapshot(branch, seq: state.headSeq, version: State.snapshotVersion, data: state.snapshotBytes())
+    if branch == self.branch { lastSnapshotSeq = max(lastSnapshotSeq, state.headSeq) }
+  }
+
+  /// Snapshots the current state when enough events came in since the last one.
+  func snapshotIfDue() {
+    guard batch == nil, state.headSeq - lastSnapshotSeq >= snapshotInterval else { return }
+    saveSnapshot(state, on: branch)
+  }
+
+  /// Snapshots the current state if it moved since the last snapshot: call on
+  /// a clean exit so the next open folds nothing.
+  public func checkpoint() {
+    guard batch == nil, state.headSeq > lastSnapshotSeq else { return }
+    saveSnapshot(state, on: branch)
   }
 
   func fold(into state: inout State, branch: String, from: Int, to: Int) throws(StoreError) {
@@ -179,7 +239,7 @@ public final class Session {
 
   /// Renders a query document in the current format.
   func render(_ document: JSON, query: Query) {
-    for line in Renderer.render(document, query: query, format: format) { emit(line) }
+    for line in Renderer.render(document, query: query, format: format, color: color) { emit(line) }
   }
 }
 

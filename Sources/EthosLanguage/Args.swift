@@ -211,7 +211,7 @@ struct Args {
     tokens.append(contentsOf: options.values.sorted { $0.column < $1.column })
     used = Set(positionals.indices)
     usedOptions = Set(options.keys)
-    guard let spec = StatementTable.spec(head.text), spec.group == .queries || ["history", "show"].contains(head.text)
+    guard let spec = StatementTable.spec(head.text), spec.group == .queries || ["history", "show", "plan"].contains(head.text)
     else {
       throw Diagnostic("'\(head.text)' is not a query — use matrix, culture, employees, … (see 'help')", column: head.column)
     }
@@ -249,6 +249,7 @@ struct Args {
         query = .stresses(openOnly: false)
       }
     case "at-risk": query = .atRisk
+    case "plan": query = .plan  // the bare word; `plan ID for …` is a write
     case "who": query = .who(id: try id(0, "an id"))
     case "trend":
       let path = try name(0, "a path such as culture.indicators.nps.value", limit: 512)

@@ -97,7 +97,11 @@ public final class MemoryStore: EventStore {
   }
 
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
-    snapshots[branch, default: []].append((seq, version, data))
+    // A cache, as in SQLiteStore: keep the three newest per branch and version.
+    var kept = snapshots[branch, default: []].filter { !($0.seq == seq && $0.version == version) }
+    kept.append((seq, version, data))
+    let newest = kept.filter { $0.version == version }.map(\.seq).sorted(by: >).prefix(3)
+    snapshots[branch] = kept.filter { $0.version != version || newest.contains($0.seq) }
   }
 
   private func line(_ branch: String) throws(StoreError) -> Line {

@@ -263,7 +263,12 @@ public final class SQLiteStore: EventStore {
           guard segment.after < high else { continue }
           let rows = try Row.fetchAll(
             db,
-            sql: "SELECT data FROM events WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'",
+            // The planner prefers the primary key (a scan of the whole range); the
+            // partial index holds only retractions, so opening a large store stays fast.
+            sql: """
+              SELECT data FROM events INDEXED BY events_retractions
+              WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'
+              """,
             arguments: [segment.owner, segment.after, high])
           for row in rows {
             let text: String = row[0]
