@@ -86,6 +86,59 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension EngineError {
+  // MARK: replay, diff
+
+  static let stepNeedsTerminal = EngineError(
+    "'replay step' waits for Enter between events, which only works at an interactive terminal — "
+      + "drop 'step' to print the whole replay")
+
+  static func replayBackwards(from: Int, to: Int) -> EngineError {
+    EngineError("replay from=@\(from) is after to=@\(to) — give from= an event at or before to=")
+  }
+
+  // MARK: import
+
+  static func importUnreadable(_ path: String, _ reason: String) -> EngineError {
+    EngineError("cannot read '\(path)': \(reason)")
+  }
+
+  static func importNotEnvelope(_ file: String, line: Int, reason: String) -> EngineError {
+    EngineError(
+      "\(file):\(line): not an ethos event (\(reason)) — import reads files written by 'ethos export'; "
+        + "nothing was imported")
+  }
+
+  static func importBrokenChain(_ file: String, line: Int, seq: Int, reason: String) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)): \(reason) — the file's hash chain is broken; nothing was imported")
+  }
+
+  static func importUnreadableEvent(_ file: String, line: Int, seq: Int, _ error: EventDecodingError) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) cannot be read: \(error.description) — a newer ethos may have written it; "
+        + "nothing was imported")
+  }
+
+  static func importDiverges(_ file: String, line: Int, seq: Int, branch: String) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) differs from event @\(seq) of branch '\(branch)' — the file does not continue "
+        + "this store's chain (import it into an empty store); nothing was imported")
+  }
+
+  static func importDoesNotFollow(_ file: String, line: Int, seq: Int, branch: String, head: Int) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) does not follow event @\(head) of branch '\(branch)' (its prevHash is not "
+        + "@\(head)'s hash) — the file does not continue this store's chain; nothing was imported")
+  }
+
+  static func importGap(_ file: String, line: Int, seq: Int, branch: String, head: Int) -> EngineError {
+    EngineError(
+      "\(file):\(line) starts at @\(seq) but branch '\(branch)' ends at @\(head) — the file must continue "
+        + "the chain from @\(head + 1); nothing was imported")
+  }
+}
+
+extension EngineError {
   /// For features that later work will add.
   public static func notAvailable(_ word: String) -> EngineError { .notYet(word) }
 }
