@@ -62,7 +62,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   static func expectFailed(_ path: String, _ op: ExpectOperator, _ value: ExpectValue, actual: String) -> EngineError {
-    EngineError("expect failed: \(path) \(op.rawValue) \(value) — actual \(actual)")
+    EngineError("expect failed: \(path) — expected \(op.rawValue) \(value), actual \(actual)")
   }
 
   static func unreadableFile(_ path: String, _ reason: String) -> EngineError {

@@ -45,16 +45,23 @@ extension Envelope {
       else { throw EnvelopeLineError(reason: "'\(key)' is not 64 lowercase hex digits") }
       return value
     }
+    // Fields are checked in SPEC §4 order, so the first problem named is the first in the line.
+    let seq = try number("seq")
+    let type = try text("type")
+    let version = try number("version")
     let occurred = try text("occurredAt")
     guard let occurredAt = Timestamp(parsing: occurred), occurredAt.iso == occurred else {
       throw EnvelopeLineError(reason: "'occurredAt' is not a time like 2021-01-04T08:00:00Z")
     }
+    let recordedAt = try text("recordedAt")
+    let actor = try text("actor")
+    let origin = try text("origin")
+    let command = try text("command")
     guard let data = object["data"] else { throw EnvelopeLineError(reason: "'data' is missing") }
     guard case .object = data else { throw EnvelopeLineError(reason: "'data' is not an object") }
     self.init(
-      seq: try number("seq"), type: try text("type"), version: try number("version"), occurredAt: occurredAt,
-      recordedAt: try text("recordedAt"), actor: try text("actor"), origin: try text("origin"),
-      command: try text("command"), data: data.canonical, prevHash: try hash("prevHash"), hash: try hash("hash"))
+      seq: seq, type: type, version: version, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor,
+      origin: origin, command: command, data: data.canonical, prevHash: try hash("prevHash"), hash: try hash("hash"))
   }
 }
 
