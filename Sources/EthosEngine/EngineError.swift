@@ -142,3 +142,46 @@ extension EngineError {
   /// For features that later work will add.
   public static func notAvailable(_ word: String) -> EngineError { .notYet(word) }
 }
+
+/// What the audit and scenario statements say when they succeed: kept beside
+/// the errors so every sentence a person reads is in one file.
+enum Notice {
+  static func replayHeader(branch: String, from: Int, to: Int) -> String {
+    "replay of branch '\(branch)' from @\(from) to @\(to)"
+  }
+
+  static func stepPrompt(after seq: Int) -> String { "-- @\(seq) done: Enter for the next event, q to stop --" }
+
+  static func replayStopped(after seq: Int) -> String { "(replay stopped after @\(seq))" }
+
+  static let noChange = "(no indicator changed)"
+
+  static func branched(_ name: String, parent: String, fork: Int) -> String {
+    "branch '\(name)' shares '\(parent)' up to @\(fork) — now on '\(name)'"
+  }
+
+  static func switched(_ name: String, head: Int) -> String { "on branch '\(name)' (head @\(head))" }
+
+  static func noDifference(_ left: String, _ right: String) -> String {
+    "no difference between '\(left)' and '\(right)'"
+  }
+
+  static func differences(_ count: Int, of total: Int) -> String { "\(count) of \(total) figures differ" }
+
+  static func wouldAppend(_ confirmation: String) -> String { "would append " + confirmation }
+
+  static func nothingAppended(branch: String, head: Int) -> String {
+    "(what-if: nothing appended — branch '\(branch)' stays at @\(head))"
+  }
+
+  static func importEmpty(_ file: String) -> String { "nothing to import: '\(file)' holds no events" }
+
+  static func importNothingNew(_ file: String, count: Int, branch: String) -> String {
+    "nothing to import: all \(count) events of '\(file)' are already on branch '\(branch)'"
+  }
+
+  static func imported(_ count: Int, branch: String, from: Int, to: Int, alreadyThere: Int) -> String {
+    "imported \(count) event\(count == 1 ? "" : "s") into branch '\(branch)' (@\(from)…@\(to))"
+      + (alreadyThere > 0 ? "; \(alreadyThere) already there" : "")
+  }
+}

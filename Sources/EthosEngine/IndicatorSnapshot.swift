@@ -60,7 +60,7 @@ struct IndicatorChange: Equatable {
 
   /// Aligned `path  before → after` lines, indented by `indent`.
   static func lines(_ changes: [IndicatorChange], indent: String = "  ") -> [String] {
-    guard !changes.isEmpty else { return [indent + "(no indicator changed)"] }
+    guard !changes.isEmpty else { return [indent + Notice.noChange] }
     let width = changes.map(\.path.count).max() ?? 0
     return changes.map { change in
       indent + change.path + String(repeating: " ", count: width - change.path.count) + "  "

@@ -27,7 +27,7 @@ extension Session {
       throw .replayBackwards(from: first, to: last)
     }
     let streaming = format == .table
-    if streaming { emit("replay of branch '\(branch)' from @\(first) to @\(last)") }
+    if streaming { emit(Notice.replayHeader(branch: branch, from: first, to: last)) }
     var items = [JSON]()
     var csvRows = ["seq,type,path,before,after"]
     var current = try loadState(upTo: first - 1)
@@ -103,10 +103,10 @@ extension Session {
   func waitForStep(after seq: Int) -> Bool {
     guard let stepReader else { return false }
     console.flush()
-    guard let answer = stepReader("-- @\(seq) done: Enter for the next event, q to stop --") else { return false }
+    guard let answer = stepReader(Notice.stepPrompt(after: seq)) else { return false }
     let word = answer.trimmingSpaces.lowercased()
     if word == "q" || word == "quit" {
-      emit("(replay stopped after @\(seq))")
+      emit(Notice.replayStopped(after: seq))
       return false
     }
     return true

@@ -20,13 +20,13 @@ extension Session {
     }
     let parent = branch
     try switchTo(name)
-    emit("branch '\(name)' shares '\(parent)' up to @\(fork) — now on '\(name)'")
+    emit(Notice.branched(name, parent: parent, fork: fork))
   }
 
   /// `switch NAME`: makes `name` the current branch.
   func switchBranch(_ name: String) throws(EngineError) {
     try switchTo(name)
-    emit("on branch '\(name)' (head @\(state.headSeq))")
+    emit(Notice.switched(name, head: state.headSeq))
   }
 
   func switchTo(_ name: String) throws(EngineError) {
@@ -112,8 +112,7 @@ extension Session {
         lines.insert(String(repeating: "─", count: lines.map(\.count).max() ?? 0), at: 1)
         lines.append(
           differing.isEmpty
-            ? "no difference between '\(left)' and '\(right)'"
-            : "\(differing.count) of \(rows.count) figures differ")
+            ? Notice.noDifference(left, right) : Notice.differences(differing.count, of: rows.count))
         return lines
       },
       csv: {
@@ -168,9 +167,9 @@ extension Session {
     emitDocument(
       document,
       table: {
-        described.map { "would append " + confirmation(seq: $0.seq, event: $0.event) }
+        described.map { Notice.wouldAppend(confirmation(seq: $0.seq, event: $0.event)) }
           + IndicatorChange.lines(changes)
-          + ["(what-if: nothing appended — branch '\(branch)' stays at @\(state.headSeq))"]
+          + [Notice.nothingAppended(branch: branch, head: state.headSeq)]
       },
       csv: { ["path,before,after"] + changes.map(\.csvCells) })
   }

@@ -53,7 +53,7 @@ extension Session {
   func importEnvelopes(path: String, name: String) throws(EngineError) {
     let lines = try readExport(path: path, name: name)
     guard let first = lines.first, let last = lines.last else {
-      emit("nothing to import: '\(name)' holds no events")
+      emit(Notice.importEmpty(name))
       return
     }
     let head: Head
@@ -82,7 +82,7 @@ extension Session {
     }
     let new = lines.filter { $0.envelope.seq > head.seq }
     guard let firstNew = new.first, let lastNew = new.last else {
-      emit("nothing to import: all \(lines.count) events of '\(name)' are already on branch '\(branch)'")
+      emit(Notice.importNothingNew(name, count: lines.count, branch: branch))
       return
     }
     if firstNew.envelope.prevHash != head.hash {
@@ -94,11 +94,10 @@ extension Session {
       throw .store(error)
     }
     state = try loadState(upTo: nil)
-    let skipped = lines.count - new.count
     emit(
-      "imported \(new.count) event\(new.count == 1 ? "" : "s") into branch '\(branch)' "
-        + "(@\(firstNew.envelope.seq)…@\(lastNew.envelope.seq))"
-        + (skipped > 0 ? "; \(skipped) already there" : ""))
+      Notice.imported(
+        new.count, branch: branch, from: firstNew.envelope.seq, to: lastNew.envelope.seq,
+        alreadyThere: lines.count - new.count))
   }
 
   /// The envelopes of an export file with their line numbers, after checking
