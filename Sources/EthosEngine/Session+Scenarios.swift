@@ -30,9 +30,15 @@ extension Session {
   }
 
   func switchTo(_ name: String) throws(EngineError) {
-    let rebuilt = try loadState(upTo: nil, on: name)
+    let previous = branch
+    // The branch is set first so the load counts as this session's own branch.
     branch = name
-    state = rebuilt
+    do {
+      state = try loadState(upTo: nil)
+    } catch {
+      branch = previous
+      throw error
+    }
   }
 
   /// `branches`: every branch with its parent, fork point, head and own events.
