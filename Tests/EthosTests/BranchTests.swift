@@ -114,6 +114,25 @@ func cultureIfAvailable(_ h: Harness) -> JSON? {
     #expect(store.lines["main"]?.events.count == 5)
   }
 
+  /// A branch may retract an event it shares with main; main keeps counting it.
+  @Test(arguments: StoreKind.allCases)
+  func retractionOnABranchStaysOnIt(kind: StoreKind) throws {
+    let h = try Harness(store: try kind.make())
+    h.script(Self.base)
+    let mainMatrix = try h.json("matrix")
+    h.run("branch clean")
+    #expect(h.run("retract @4 \"never happened\"") == "@6 EventRetracted @4 (never happened)\n")
+    #expect(try h.json("matrix")["cells"]?["customers"]?["normal"]?["interactions"] == 0)
+    #expect(try h.json("show @4")["retracted"] == true)
+    let compared = try h.json("compare main clean history")
+    #expect(compared["left"]?["document"]?["count"] == 5)
+    #expect(compared["right"]?["document"]?["count"] == 6)
+    h.run("switch main")
+    #expect(try h.json("matrix") == mainMatrix)
+    #expect(try h.json("show @4")["retracted"] == false)
+    #expect(try h.store.verify("clean") == nil)
+  }
+
   @Test func branchErrors() throws {
     let h = try Harness()
     h.script(Self.base)
