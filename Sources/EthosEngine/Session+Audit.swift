@@ -26,8 +26,9 @@ extension Session {
       if head == 0 { throw .noEvent(1, head: 0) }
       throw .replayBackwards(from: first, to: last)
     }
-    let streaming = format == .table
-    if streaming { emit(Notice.replayHeader(branch: branch, from: first, to: last)) }
+    // Only the table streams event by event; json and csv print one document at the end.
+    let stepping = step && format == .table
+    if format == .table { emit(Notice.replayHeader(branch: branch, from: first, to: last)) }
     var items = [JSON]()
     var csvRows = ["seq,type,path,before,after"]
     var current = try loadState(upTo: first - 1)
@@ -67,7 +68,7 @@ extension Session {
             csvRows.append("\(envelope.seq),\(Renderer.csvField(envelope.type)),\(change.csvCells)")
           }
         }
-        if step, envelope.seq < last, !waitForStep(after: envelope.seq) { break chunks }
+        if stepping, envelope.seq < last, !waitForStep(after: envelope.seq) { break chunks }
       }
       seq = end + 1
     }
