@@ -197,7 +197,9 @@ struct Export: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func run() throws {
-    Exit.fail(EngineError.notAvailable("export").message, code: .failure)
+    let session = try options.openSession()
+    session.exportTrail()
+    throw ExitCode(Exit.status(of: session).rawValue)
   }
 }
 
@@ -211,6 +213,8 @@ struct Import: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func run() throws {
-    Exit.fail(EngineError.notAvailable("import").message, code: .failure)
+    let session = try options.openSession()
+    session.importTrail(path: file)
+    throw ExitCode(Exit.status(of: session).rawValue)
   }
 }

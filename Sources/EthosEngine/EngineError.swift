@@ -73,7 +73,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   static func expectFailed(_ path: String, _ op: ExpectOperator, _ value: ExpectValue, actual: String) -> EngineError {
-    EngineError("expect failed: \(path) \(op.rawValue) \(value) — actual \(actual)")
+    EngineError("expect failed: \(path) — expected \(op.rawValue) \(value), actual \(actual)")
   }
 
   static func unreadableFile(_ path: String, _ reason: String) -> EngineError {
@@ -97,6 +97,102 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension EngineError {
+  // MARK: replay, diff
+
+  static let stepNeedsTerminal = EngineError(
+    "'replay step' waits for Enter between events, which only works at an interactive terminal — "
+      + "drop 'step' to print the whole replay")
+
+  static func replayBackwards(from: Int, to: Int) -> EngineError {
+    EngineError("replay from=@\(from) is after to=@\(to) — give from= an event at or before to=")
+  }
+
+  // MARK: import
+
+  static func importUnreadable(_ path: String, _ reason: String) -> EngineError {
+    EngineError("cannot read '\(path)': \(reason)")
+  }
+
+  static func importNotEnvelope(_ file: String, line: Int, reason: String) -> EngineError {
+    EngineError(
+      "\(file):\(line): not an ethos event (\(reason)) — import reads files written by 'ethos export'; "
+        + "nothing was imported")
+  }
+
+  static func importBrokenChain(_ file: String, line: Int, seq: Int, reason: String) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)): \(reason) — the file's hash chain is broken; nothing was imported")
+  }
+
+  static func importUnreadableEvent(_ file: String, line: Int, seq: Int, _ error: EventDecodingError) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) cannot be read: \(error.description) — a newer ethos may have written it; "
+        + "nothing was imported")
+  }
+
+  static func importDiverges(_ file: String, line: Int, seq: Int, branch: String) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) differs from event @\(seq) of branch '\(branch)' — the file does not continue "
+        + "this store's chain (import it into an empty store); nothing was imported")
+  }
+
+  static func importDoesNotFollow(_ file: String, line: Int, seq: Int, branch: String, head: Int) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)) does not follow event @\(head) of branch '\(branch)' (its prevHash is not "
+        + "@\(head)'s hash) — the file does not continue this store's chain; nothing was imported")
+  }
+
+  static func importGap(_ file: String, line: Int, seq: Int, branch: String, head: Int) -> EngineError {
+    EngineError(
+      "\(file):\(line) starts at @\(seq) but branch '\(branch)' ends at @\(head) — the file must continue "
+        + "the chain from @\(head + 1); nothing was imported")
+  }
+}
+
+extension EngineError {
   /// For features that later work will add.
   public static func notAvailable(_ word: String) -> EngineError { .notYet(word) }
+}
+
+/// What the audit and scenario statements say when they succeed: kept beside
+/// the errors so every sentence a person reads is in one file.
+enum Notice {
+  static func replayHeader(branch: String, from: Int, to: Int) -> String {
+    "replay of branch '\(branch)' from @\(from) to @\(to)"
+  }
+
+  static func stepPrompt(after seq: Int) -> String { "-- @\(seq) done: Enter for the next event, q to stop --" }
+
+  static func replayStopped(after seq: Int) -> String { "(replay stopped after @\(seq))" }
+
+  static let noChange = "(no indicator changed)"
+
+  static func branched(_ name: String, parent: String, fork: Int) -> String {
+    "branch '\(name)' shares '\(parent)' up to @\(fork) — now on '\(name)'"
+  }
+
+  static func switched(_ name: String, head: Int) -> String { "on branch '\(name)' (head @\(head))" }
+
+  static func noDifference(_ left: String, _ right: String) -> String {
+    "no difference between '\(left)' and '\(right)'"
+  }
+
+  static func differences(_ count: Int, of total: Int) -> String { "\(count) of \(total) figures differ" }
+
+  static func wouldAppend(_ confirmation: String) -> String { "would append " + confirmation }
+
+  static func nothingAppended(branch: String, head: Int) -> String {
+    "(what-if: nothing appended — branch '\(branch)' stays at @\(head))"
+  }
+
+  static func importEmpty(_ file: String) -> String { "nothing to import: '\(file)' holds no events" }
+
+  static func importNothingNew(_ file: String, count: Int, branch: String) -> String {
+    "nothing to import: all \(count) events of '\(file)' are already on branch '\(branch)'"
+  }
+
+  static func imported(_ count: Int, branch: String, from: Int, to: Int, alreadyThere: Int) -> String {
+    "imported \(count) event\(count == 1 ? "" : "s") into branch '\(branch)' (@\(from)…@\(to))"
+      + (alreadyThere > 0 ? "; \(alreadyThere) already there" : "")
+  }
 }

@@ -82,13 +82,22 @@ extension Session {
       for line in try Help.render(topic: topic) { emit(line) }
     case .quit:
       return .quit
-    case .replay: throw .notYet("replay")
-    case .diff: throw .notYet("diff")
-    case .branch: throw .notYet("branch")
-    case .switchBranch: throw .notYet("switch")
-    case .branches: throw .notYet("branches")
-    case .compare: throw .notYet("compare")
-    case .whatIf: throw .notYet("what-if")
+    case .replay(let from, let to, let step):
+      try catchUp()
+      try replay(from: from, to: to, step: step, origin: origin)
+    case .diff(let from, let to):
+      try catchUp()
+      try diff(from, to)
+    case .branch(let name, let from):
+      try createBranch(name, from: from)
+    case .switchBranch(let name):
+      try switchBranch(name)
+    case .branches:
+      try listBranches()
+    case .compare(let left, let right, let query):
+      try compare(left, right, query)
+    case .whatIf(let command):
+      try whatIf(command)
     }
     return .done
   }

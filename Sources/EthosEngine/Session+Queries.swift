@@ -169,13 +169,12 @@ extension Session {
     case .seq(let n): return n
     case .time(let t):
       do {
-        let atOrBefore = try store.seq(atOrBefore: t, on: branch)
-        // `since=T` starts at the first event at or after T.
+        // `since=T` starts at the first event at or after T: the one after the
+        // last event before T (times are whole seconds; many events may share T).
         if rounding == .ceiling {
-          if let event = try store.event(branch, seq: atOrBefore), event.occurredAt == t { return atOrBefore }
-          return atOrBefore + 1
+          return try store.seq(atOrBefore: Timestamp(seconds: t.seconds - 1), on: branch) + 1
         }
-        return atOrBefore
+        return try store.seq(atOrBefore: t, on: branch)
       } catch {
         throw .store(error)
       }

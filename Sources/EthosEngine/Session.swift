@@ -78,6 +78,9 @@ public final class Session {
   var batch: Batch?
   /// Set when `bail` stops a nested script, so every enclosing script stops too.
   var stopRequested = false
+  /// Reads one line at an interactive terminal, showing the prompt given;
+  /// `nil` at end of input. The REPL sets it; `replay step` needs it.
+  public var stepReader: ((String) -> String?)?
 
   public init(
     store: any EventStore, branch: String = "main", actor: String, wall: any WallClock = SystemClock(),

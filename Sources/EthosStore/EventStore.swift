@@ -52,6 +52,12 @@ public protocol EventStore: AnyObject {
   @discardableResult
   func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope]
 
+  /// Appends envelopes sealed elsewhere (an import) exactly as they are —
+  /// same seqs, hashes, times and origins — atomically after `expectedHead`.
+  /// Throws ``StoreError/Code/conflict`` when the head has moved, and
+  /// ``StoreError/Code/invalid`` when they do not continue the branch's chain.
+  func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError)
+
   /// Calls `body` with every event of `branch` with `from <= seq <= to`, in order.
   func read(
     _ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void

@@ -61,6 +61,13 @@ public final class MemoryStore: EventStore {
     return sealed
   }
 
+  public func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {
+    let head = try head(of: branch)
+    guard head.seq == expectedHead else { throw .conflict(expected: expectedHead, actual: head.seq) }
+    if let broken = Self.chainBreak(envelopes, after: head) { throw .doesNotChain(broken, branch: branch) }
+    lines[branch]?.events.append(contentsOf: envelopes)
+  }
+
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
     for segment in try segments(branch) {
       let low = max(from, segment.after + 1)

@@ -228,6 +228,35 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  public func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {
+    guard !envelopes.isEmpty else { return }
+    try wrap {
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          let head = try Self.head(db, branch)
+          guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
+          if let broken = Self.chainBreak(envelopes, after: head) {
+            throw StoreError.doesNotChain(broken, branch: branch)
+          }
+          let insert = try db.cachedStatement(
+            sql: """
+              INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
+                                  data, prev_hash, hash)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """)
+          for envelope in envelopes {
+            try insert.execute(arguments: [
+              branch, envelope.seq, envelope.type, envelope.version, envelope.occurredAt.seconds,
+              envelope.recordedAt, envelope.actor, envelope.origin, envelope.command, envelope.data,
+              envelope.prevHash, envelope.hash,
+            ])
+          }
+          return .commit
+        }
+      }
+    }
+  }
+
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
     try wrap {
       try queue.read { db in
