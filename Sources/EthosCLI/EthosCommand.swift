@@ -164,7 +164,8 @@ struct QueryCommand: ParsableCommand {
       Exit.fail(error.message, code: .usage)
     }
     switch parsed {
-    case .query?, .asOf?, .history?, .show?, .verify?, .help?, .clock(.show)?, .branches?, .compare?:
+    case .query?, .asOf?, .history?, .show?, .verify?, .help?, .clock(.show)?, .branches?, .compare?, .replay?, .diff?,
+      .whatIf?:
       session.execute(line, origin: Origin.query)
     case nil:
       Exit.fail("name a query, e.g. ethos query matrix", code: .usage)

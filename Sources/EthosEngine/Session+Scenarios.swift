@@ -30,13 +30,15 @@ extension Session {
   }
 
   func switchTo(_ name: String) throws(EngineError) {
-    let previous = branch
-    // The branch is set first so the load counts as this session's own branch.
+    let previous = (branch, lastSnapshotSeq)
+    // The branch is set first so the load counts as this session's own branch;
+    // snapshot bookkeeping starts over there.
     branch = name
+    lastSnapshotSeq = 0
     do {
       state = try loadState(upTo: nil)
     } catch {
-      branch = previous
+      (branch, lastSnapshotSeq) = previous
       throw error
     }
   }
