@@ -149,11 +149,17 @@ struct Verify: ParsableCommand {
 
   @OptionGroup var options: StoreOptions
 
+  /// Opens the store without the head check and without folding any event,
+  /// so a damaged store gets the seq it breaks at (exit 1), not a refusal to open.
   func run() throws {
-    let session = try options.openSession()
-    session.execute("verify", origin: Origin.query)
-    session.console.flush()
-    throw ExitCode(Exit.status(of: session).rawValue)
+    let store = try options.openStore(checkingHeads: false)
+    let console = StandardConsole()
+    do throws(EngineError) {
+      console.out(try Session.verify(store, branch: options.branch))
+      console.flush()
+    } catch {
+      Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .failure)
+    }
   }
 }
 

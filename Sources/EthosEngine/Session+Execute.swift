@@ -241,6 +241,13 @@ extension Session {
   // MARK: verify
 
   func verify() throws(EngineError) {
+    emit(try Session.verify(store, branch: branch))
+  }
+
+  /// Recomputes the hash chain of `branch`: the line saying it verifies, or
+  /// the error naming the first event that does not chain. Needs no state, so
+  /// `ethos verify` can run on a store whose events no longer decode.
+  public static func verify(_ store: any EventStore, branch: String) throws(EngineError) -> String {
     let broken: ChainBreak?
     let head: Int
     do {
@@ -252,7 +259,7 @@ extension Session {
     if let broken {
       throw EngineError("verify failed on branch '\(branch)' at @\(broken.seq): \(broken.reason)")
     }
-    emit("ok: branch '\(branch)' verifies, \(head) events chain from @1")
+    return "ok: branch '\(branch)' verifies, \(head) events chain from @1"
   }
 }
 

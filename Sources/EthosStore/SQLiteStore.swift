@@ -14,8 +14,9 @@ public final class SQLiteStore: EventStore {
   public let location: String
 
   /// Opens (creating if needed) the store at `path`, migrating its schema and
-  /// checking that each branch head still chains.
-  public init(path: String, readOnly: Bool = false) throws(StoreError) {
+  /// checking that each branch head still chains. `ethos verify` opens with
+  /// `checkingHeads: false` so that it can name a damaged head itself.
+  public init(path: String, readOnly: Bool = false, checkingHeads: Bool = true) throws(StoreError) {
     location = path
     var config = Configuration()
     config.journalMode = .wal
@@ -31,7 +32,7 @@ public final class SQLiteStore: EventStore {
       throw SQLiteStore.openError(path, error)
     }
     try migrate(readOnly: readOnly)
-    try checkHeads()
+    if checkingHeads { try checkHeads() }
   }
 
   static func openError(_ path: String, _ error: any Error) -> StoreError {
@@ -50,6 +51,10 @@ public final class SQLiteStore: EventStore {
       default:
         return StoreError(.cannotOpen, "cannot use '\(path)': \(error.message ?? "\(error.resultCode)")")
       }
+    }
+    if error is RowDecodingError {
+      return StoreError(
+        .damaged, "'\(path)' is damaged: a stored value has the wrong type (\(error)) — run 'ethos verify' for details")
     }
     return StoreError(.cannotOpen, "cannot use '\(path)': \(error)")
   }
@@ -143,25 +148,33 @@ public final class SQLiteStore: EventStore {
       db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? ORDER BY seq DESC LIMIT 1",
       arguments: [branch])
     {
-      return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+      return try Self.head(row)
     }
     guard let info = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [branch])
     else {
       let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
       throw StoreError.unknownBranch(branch, known: known)
     }
-    let parent: String? = info[0]
-    let forkSeq: Int = info[1]
+    let parent: String? = try info.decode(atIndex: 0)
+    let forkSeq: Int = try info.decode(atIndex: 1)
     guard let parent, forkSeq > 0 else { return .empty }
     for segment in try segments(db, parent) where segment.after < forkSeq && forkSeq <= segment.through {
       if let row = try Row.fetchOne(
         db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? AND seq = ?",
         arguments: [segment.owner, forkSeq])
       {
-        return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+        return try Self.head(row)
       }
     }
     return .empty
+  }
+
+  /// Columns are decoded with `decode`, which throws on a value of the wrong
+  /// type (a hand-edited store), where `row[i]` would trap.
+  static func head(_ row: Row) throws -> Head {
+    Head(
+      seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1),
+      occurredAt: Timestamp(seconds: try row.decode(atIndex: 2)))
   }
 
   public func branches() throws(StoreError) -> [BranchInfo] {
@@ -169,8 +182,10 @@ public final class SQLiteStore: EventStore {
       try queue.read { db in
         let rows = try Row.fetchAll(db, sql: "SELECT name, parent, fork_seq FROM branches ORDER BY rowid")
         return try rows.map { row in
-          let name: String = row[0]
-          return BranchInfo(name: name, parent: row[1], forkSeq: row[2], head: try Self.head(db, name).seq)
+          let name: String = try row.decode(atIndex: 0)
+          return BranchInfo(
+            name: name, parent: try row.decode(atIndex: 1), forkSeq: try row.decode(atIndex: 2),
+            head: try Self.head(db, name).seq)
         }
       }
     }
@@ -245,9 +260,11 @@ public final class SQLiteStore: EventStore {
           while let row = try cursor.next() {
             try body(
               Envelope(
-                seq: row[0], type: row[1], version: row[2], occurredAt: Timestamp(seconds: row[3]),
-                recordedAt: row[4], actor: row[5], origin: row[6], command: row[7], data: row[8],
-                prevHash: row[9], hash: row[10]))
+                seq: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
+                occurredAt: Timestamp(seconds: try row.decode(atIndex: 3)), recordedAt: try row.decode(atIndex: 4),
+                actor: try row.decode(atIndex: 5), origin: try row.decode(atIndex: 6),
+                command: try row.decode(atIndex: 7), data: try row.decode(atIndex: 8),
+                prevHash: try row.decode(atIndex: 9), hash: try row.decode(atIndex: 10)))
           }
         }
       }
@@ -266,7 +283,7 @@ public final class SQLiteStore: EventStore {
             sql: "SELECT data FROM events WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'",
             arguments: [segment.owner, segment.after, high])
           for row in rows {
-            let text: String = row[0]
+            let text: String = try row.decode(atIndex: 0)
             if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { result.insert(seq) }
           }
         }
@@ -287,9 +304,9 @@ public final class SQLiteStore: EventStore {
               """,
             arguments: [branch, version, seq])
         else { return nil }
-        let blob: Data = row[1]
+        let blob: Data = try row.decode(atIndex: 1)
         let data = [UInt8](blob)
-        return (row[0], data)
+        return (try row.decode(atIndex: 0), data)
       }
     }
   }
@@ -323,9 +340,9 @@ public final class SQLiteStore: EventStore {
         let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
         throw StoreError.unknownBranch(name, known: known)
       }
-      let forkSeq: Int = row[1]
+      let forkSeq: Int = try row.decode(atIndex: 1)
       result.append((name, forkSeq, through))
-      guard let parent: String = row[0] else { break }
+      guard let parent: String = try row.decode(atIndex: 0) else { break }
       through = forkSeq
       name = parent
     }
