@@ -13,6 +13,7 @@ extension Session {
     do {
       statement = try Parser.parse(line)
     } catch {
+      batch?.entries.append((Array(line.utf8), origin))
       report(EngineError(error.message), origin)
       return .failed
     }
@@ -30,6 +31,7 @@ extension Session {
   public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if echo { emit("> " + String(decoding: bytes, as: UTF8.self)) }
+      batch?.entries.append((bytes, origin))
       report(.invalidUTF8, origin)
       return .failed
     }
@@ -42,9 +44,15 @@ extension Session {
       try commitBatch()
     } else if case .write = statement {
       // Writes join the open batch, if any.
+    } else if case .clock = statement {
+      // So does the clock: it only changes what the next writes carry (and
+      // `clock` alone prints through the batch), so scripts that advance the
+      // clock every few lines still commit 1000 statements at a time.
     } else {
       try commitBatch()
     }
+    // Whatever runs inside the open batch is re-run if the batch conflicts.
+    batch?.entries.append((Array(line.utf8), origin))
     switch statement {
     case .write(let command):
       try write(command, line: line, origin: origin)
@@ -103,7 +111,6 @@ extension Session {
       let events = try decideEvents(command, now: now)
       let pending = seal(events, now: now, line: line, origin: origin)
       batch?.events.append(contentsOf: pending)
-      batch?.entries.append((line, origin))
       var seq = state.headSeq
       for event in events {
         seq += 1
@@ -181,12 +188,14 @@ extension Session {
     guard batch == nil else { return }
     try catchUp()
     batch = Batch(
-      startHead: state.headSeq, startState: state, failuresBefore: failures, storeFailedBefore: storeFailed)
+      startHead: state.headSeq, startState: state, startClock: clock, failuresBefore: failures,
+      storeFailedBefore: storeFailed)
   }
 
   /// Commits the open batch, then prints what its statements said. On a
-  /// conflict with another writer, catches up and re-runs each statement in
-  /// its own transaction.
+  /// conflict with another writer, catches up and re-runs each statement of
+  /// the batch (writes, clock lines and failed lines alike, from the clock the
+  /// batch started with) in its own transaction.
   func commitBatch(reopen: Bool = false) throws(EngineError) {
     guard let open = batch else { return }
     batch = nil
@@ -201,10 +210,17 @@ extension Session {
           throw .store(error)
         }
         state = open.startState
+        clock = open.startClock
         failures = open.failuresBefore
         storeFailed = open.storeFailedBefore
         try catchUp()
-        for entry in open.entries { execute(entry.line, origin: entry.origin) }
+        for entry in open.entries {
+          let outcome = execute(bytes: entry.bytes, origin: entry.origin)
+          if outcome == .failed, bail {
+            stopRequested = true
+            break
+          }
+        }
         if reopen { try openBatch() }
         return
       }

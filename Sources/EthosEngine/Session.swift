@@ -183,8 +183,10 @@ public final class Session {
 struct Batch {
   var startHead: Int
   var startState: State
+  var startClock: ClockSetting
   var events: [PendingEvent] = []
-  var entries: [(line: String, origin: Origin)] = []
+  /// Every line run while the batch was open, in order, as read.
+  var entries: [(bytes: [UInt8], origin: Origin)] = []
   var output: [(isError: Bool, text: String)] = []
   /// The session's failure count before the batch, restored if it is re-run.
   var failuresBefore: Int
