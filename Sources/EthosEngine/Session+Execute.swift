@@ -134,7 +134,10 @@ extension Session {
         guard case .conflict = error.code else { throw .store(error) }
         attempts += 1
         // Another writer got in first: catch up and decide once more (SPEC §7).
-        guard attempts < 2 else { throw .busy }
+        // A script line keeps trying: with several scripts on one store, one
+        // more try is often beaten again, and the line would be refused for
+        // no fault of its own. Each try decides afresh on the caught-up state.
+        guard attempts < (origin.isScript ? Session.scriptConflictAttempts : 2) else { throw .busy }
         try catchUp()
       }
     }

@@ -21,6 +21,12 @@ public enum Origin: Sendable, Equatable {
     }
   }
 
+  /// Whether the statement comes from a script (file or standard input).
+  var isScript: Bool {
+    if case .script = self { return true }
+    return false
+  }
+
   /// What error lines start with.
   var errorPrefix: String {
     if case .script(let file, let line) = self { return "\(file):\(line): " }
@@ -62,6 +68,9 @@ public final class Session {
   public internal(set) var storeFailed = false
   /// Statements per transaction when running scripts.
   public var batchSize = 1000
+  /// How often a script line is decided again after another writer got in
+  /// first, before it is refused as busy (the REPL re-decides once).
+  static let scriptConflictAttempts = 100
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
   var batch: Batch?
