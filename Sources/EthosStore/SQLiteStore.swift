@@ -26,6 +26,7 @@ public final class SQLiteStore: EventStore {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
+    try SQLiteStore.checkWholePages(path)
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
     } catch {
@@ -122,6 +123,25 @@ public final class SQLiteStore: EventStore {
       }
       if !readOnly { try migrator.migrate(queue) }
     }
+  }
+
+  /// Refuses a file cut short, before SQLite opens (and may write to) it:
+  /// a SQLite file is always a whole number of pages, and SQLite reads a
+  /// short last page without complaint. The page size is in the header.
+  static func checkWholePages(_ path: String) throws(StoreError) {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return }
+    defer { try? handle.close() }
+    guard let header = try? handle.read(upToCount: 100), header.count == 100,
+      header.starts(with: Array("SQLite format 3".utf8) + [0]),
+      let size = try? handle.seekToEnd()
+    else { return }
+    let raw = Int(header[16]) << 8 | Int(header[17])
+    let pageSize = raw == 1 ? 65_536 : raw
+    guard pageSize >= 512, size % UInt64(pageSize) != 0 else { return }
+    throw StoreError(
+      .damaged,
+      "'\(path)' is damaged: it is \(size) bytes, not a whole number of \(pageSize)-byte pages (cut short?) — "
+        + "restore it from a backup or an export")
   }
 
   /// Refuses a store whose branch heads do not chain (SPEC §7).
