@@ -154,6 +154,12 @@ struct Verify: ParsableCommand {
   func run() throws {
     let store = try options.openStore(checkingHeads: false)
     let console = StandardConsole()
+    do {
+      _ = try store.head(of: options.branch)
+    } catch {
+      // As for every other subcommand: an unknown branch is bad usage.
+      Exit.fail(error.message, code: error.code == .unknownBranch ? .usage : .storeFailure)
+    }
     do throws(EngineError) {
       console.out(try Session.verify(store, branch: options.branch))
       console.flush()

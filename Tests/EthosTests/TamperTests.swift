@@ -129,6 +129,12 @@ struct Tamper: Sendable, CustomTestStringConvertible {
     #expect(result.stderr == "")
   }
 
+  @Test func verifyOnAnUnknownBranchIsBadUsage() throws {
+    let result = try EthosProcess.run(["verify", "--store", try Self.copy(), "--branch", "mian"])
+    #expect(result.status == 2)
+    #expect(result.stderr == "error: unknown branch 'mian' — did you mean 'main'?\n")
+  }
+
   @Test(arguments: columnTampers) func verifyNamesTheFirstBadSeq(_ tamper: Tamper) throws {
     let path = try Self.copy()
     let dump = "SELECT * FROM events ORDER BY seq;"
