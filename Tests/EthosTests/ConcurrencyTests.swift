@@ -5,6 +5,12 @@ import Foundation
 import Testing
 import TestSupport
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A store through which another writer gets in first: before each of the
 /// next appends, it runs one of `interference` (an append by someone else).
 final class InterferingStore: EventStore {
@@ -278,6 +284,42 @@ final class InterferingStore: EventStore {
     var named = writers
     named[2].name = "stdin"
     try Self.check(store, named, stdouts: ["a", "b", "stdin"].map { Self.read(dir + "/\($0).out") })
+  }
+
+  /// Two script writers; one is killed with SIGKILL half-way. The other
+  /// finishes whole; of the killed one, the store holds a prefix of its
+  /// lines, every line it confirmed among them; one chain throughout.
+  @Test func oneWriterKilledWhileAnotherWrites() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let store = dir + "/shared.sqlite"
+    let writers = [Self.writer("a", statements: 6000, seed: 6), Self.writer("b", statements: 6000, seed: 7)]
+    for writer in writers {
+      try (writer.lines.joined(separator: "\n") + "\n").write(
+        toFile: dir + "/" + writer.name, atomically: true, encoding: .utf8)
+    }
+    #expect(try EthosProcess.run(["verify", "--store", store]).status == 0)
+    let survivor = try Self.start(["run", "a.ethos", "--store", store], directory: dir, stdout: dir + "/a.out")
+    let victim = try Self.start(["run", "b.ethos", "--store", store], directory: dir, stdout: dir + "/b.out")
+    usleep(1_200_000)
+    kill(victim.processIdentifier, SIGKILL)
+    victim.waitUntilExit()
+    survivor.waitUntilExit()
+    #expect(survivor.terminationStatus == 0, "\(Self.read(dir + "/a.out.err").prefix(1000))")
+    let verify = try EthosProcess.run(["verify", "--store", store])
+    #expect(verify.status == 0, "\(verify.stderr)")
+    let rows = try Self.rows(store)
+    #expect(rows.map(\.seq) == Array(1..<(rows.count + 1)))
+    let lines = { (name: String) in
+      rows.filter { $0.origin.hasPrefix(name + ":") }.map { Int($0.origin.dropFirst(name.count + 1)) ?? -1 }
+    }
+    #expect(lines("a.ethos") == writers[0].writes, "the surviving writer lost events")
+    let kept = lines("b.ethos")
+    #expect(kept == Array(writers[1].writes.prefix(kept.count)), "the killed writer's events are not a prefix")
+    let confirmed = Self.read(dir + "/b.out").split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+      .filter { $0.hasPrefix("@") }.count
+    #expect(confirmed <= kept.count, "the killed writer confirmed \(confirmed) lines, the store holds \(kept.count)")
+    let killed = victim.terminationReason == .uncaughtSignal
+    print("concurrency: killed writer (\(killed ? "killed" : "had finished")): \(kept.count) events kept, \(confirmed) confirmed")
   }
 
   /// A REPL-style writer (statement by statement, origin `repl`) in this
