@@ -112,6 +112,10 @@ struct Args {
     }
     var ids = [String]()
     for part in parts {
+      if part.isEmpty, parts.count > 1 {
+        throw Diagnostic(
+          "empty id in the list '\(shown(token.text))' — separate the ids with single commas", column: token.column)
+      }
       var piece = token
       piece.text = String(part)
       ids.append(try Args.validId(piece, what: what))

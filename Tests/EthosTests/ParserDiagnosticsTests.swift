@@ -130,7 +130,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
       "'c/1' is not a valid id (expected a customer id): use lowercase letters, digits, '.', '_' or '-', starting "
         + "with a letter or digit", at: "c/1"),
     DiagnosticCase(
-      "train ana,,ben topic=other", "expected employee ids separated by commas, got an empty word", at: "ana"),
+      "train ana,,ben topic=other", "empty id in the list 'ana,,ben' — separate the ids with single commas", at: "ana"),
+    DiagnosticCase("train ana, topic=other", "empty id in the list 'ana,' — separate the ids with single commas", at: "ana"),
     DiagnosticCase(
       "hire zoe \"Zoe\" dept=Front",
       "'Front' is not a valid id (expected a department): use lowercase letters, digits, '.', '_' or '-', starting "
