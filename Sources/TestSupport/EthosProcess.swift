@@ -92,6 +92,7 @@ public enum EthosProcess {
 /// A helper program did not do what a test needed.
 public struct ProcessFailure: Error, CustomStringConvertible {
   public let message: String
+  public init(message: String) { self.message = message }
   public var description: String { message }
 }
 
