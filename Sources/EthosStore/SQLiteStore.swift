@@ -110,6 +110,21 @@ public final class SQLiteStore: EventStore {
           );
           """)
     }
+    // Each append also records where the branch now ends, so that events cut
+    // from the end of the log (which the hash chain cannot show) are seen.
+    migrator.registerMigration("v2-recorded-heads") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE heads (
+            branch TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL
+          );
+          INSERT INTO heads (branch, seq, hash)
+            SELECT branch, seq, hash FROM events AS e
+            WHERE seq = (SELECT max(seq) FROM events WHERE branch = e.branch);
+          """)
+    }
     return migrator
   }
 
@@ -146,6 +161,13 @@ public final class SQLiteStore: EventStore {
 
   /// Refuses a store whose branch heads do not chain (SPEC §7).
   private func checkHeads() throws(StoreError) {
+    for branch in try branches() {
+      if let failure = try recordedHeadBreak(of: branch.name) {
+        throw StoreError(
+          .damaged,
+          "'\(location)' is damaged: branch '\(branch.name)' \(failure) — run 'ethos verify' for details")
+      }
+    }
     for branch in try branches() where branch.head > branch.forkSeq {
       guard let last = try event(branch.name, seq: branch.head) else { continue }
       let previous = branch.head > 1 ? try event(branch.name, seq: branch.head - 1)?.hash : Envelope.genesisHash
@@ -256,6 +278,14 @@ public final class SQLiteStore: EventStore {
             previous = envelope.hash
             sealed.append(envelope)
           }
+          if let last = sealed.last {
+            try db.execute(
+              sql: """
+                INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
+                ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+                """,
+              arguments: [branch, last.seq, last.hash])
+          }
           return .commit
         }
         return sealed
@@ -287,6 +317,21 @@ public final class SQLiteStore: EventStore {
                 prevHash: try row.decode(atIndex: 9), hash: try row.decode(atIndex: 10)))
           }
         }
+      }
+    }
+  }
+
+  public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
+    try wrap {
+      // One read transaction: another process appending in between would
+      // otherwise look like a log cut short.
+      try queue.read { db in
+        // A store opened read-only before this table existed has no record.
+        guard try db.tableExists("heads"),
+          let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM heads WHERE branch = ?", arguments: [branch])
+        else { return nil }
+        let recorded = Head(seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1), occurredAt: nil)
+        return ChainBreak.check(head: try Self.head(db, branch), recorded: recorded)
       }
     }
   }

@@ -115,6 +115,18 @@ struct Tamper: Sendable, CustomTestStringConvertible {
         name: "re-chained forgery (@4 altered, its hash recomputed wrongly by hand)",
         sql: "UPDATE events SET data = replace(data, '\"outcome\":1', '\"outcome\":2'), hash = lower(hex(randomblob(32))) WHERE seq = 4;",
         seq: 4, reason: Tamper.altered),
+      Tamper(
+        name: "deleted head row @8", sql: "DELETE FROM events WHERE seq = 8;", seq: 8,
+        reason: "event @8 is missing: the log was cut short"),
+      Tamper(
+        name: "last three rows deleted", sql: "DELETE FROM events WHERE seq >= 6;", seq: 6,
+        reason: "events @6…@8 are missing: the log was cut short"),
+      Tamper(
+        name: "every row deleted", sql: "DELETE FROM events;", seq: 1,
+        reason: "events @1…@8 are missing: the log was cut short"),
+      Tamper(
+        name: "recorded head altered", sql: "UPDATE heads SET hash = lower(hex(randomblob(32)));", seq: 8,
+        reason: "hash does not match the head ethos recorded for this branch"),
       .byte("data", seq: events, at: 3, name: "data of the head @8"),
       .byte("hash", seq: events, at: 1, name: "hash of the head @8"),
     ]
@@ -137,7 +149,7 @@ struct Tamper: Sendable, CustomTestStringConvertible {
 
   @Test(arguments: columnTampers) func verifyNamesTheFirstBadSeq(_ tamper: Tamper) throws {
     let path = try Self.copy()
-    let dump = "SELECT * FROM events ORDER BY seq;"
+    let dump = "SELECT * FROM events ORDER BY seq; SELECT * FROM heads;"
     let before = try EthosProcess.sqlite3(path, dump)
     try EthosProcess.sqlite3(path, Self.dropTriggers + tamper.sql)
     #expect(try EthosProcess.sqlite3(path, dump) != before, "the tamper changed nothing")
@@ -161,6 +173,32 @@ struct Tamper: Sendable, CustomTestStringConvertible {
     let append = try EthosProcess.run(["--store", path], stdin: "hire cy \"Cy\"\n")
     #expect(append.status == 3)
     #expect(try EthosProcess.sqlite3(path, "SELECT count(*) FROM events;") == "\(Self.events)\n")
+  }
+
+  /// Events cut from the end leave a chain that verifies by itself; the head
+  /// each append records shows the cut, on open (exit 3) and in `verify`.
+  @Test func aLogCutShortRefusesToOpen() throws {
+    let path = try Self.copy()
+    try EthosProcess.sqlite3(path, Self.dropTriggers + "DELETE FROM events WHERE seq >= 7;")
+    let query = try EthosProcess.run(["query", "matrix", "--store", path])
+    #expect(query.status == 3)
+    #expect(
+      query.stderr
+        == "error: '\(path)' is damaged: branch 'main' @7: events @7…@8 are missing: the log was cut short — "
+        + "run 'ethos verify' for details\n")
+  }
+
+  /// A store written before heads were recorded (schema v1) is migrated on
+  /// open: its heads are taken from its events, and it verifies and appends.
+  @Test func aV1StoreIsMigrated() throws {
+    let path = try Self.copy()
+    try EthosProcess.sqlite3(
+      path, "DROP TABLE heads; DELETE FROM grdb_migrations WHERE identifier = 'v2-recorded-heads';")
+    let write = try EthosProcess.run(["--store", path], stdin: "hire cy \"Cy\"\n", environment: ["ETHOS_NOW": "2021-06-01T12:00"])
+    #expect(write.status == 0, "\(write.stderr)")
+    #expect(try EthosProcess.sqlite3(path, "SELECT seq FROM heads WHERE branch = 'main';") == "9\n")
+    let verify = try EthosProcess.run(["verify", "--store", path])
+    #expect(verify.stdout == "ok: branch 'main' verifies, 9 events chain from @1\n")
   }
 
   /// An event whose payload no longer decodes stops every command that folds
