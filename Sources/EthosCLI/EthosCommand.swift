@@ -183,11 +183,23 @@ struct Verify: ParsableCommand {
 
   @OptionGroup var options: StoreOptions
 
+  /// Opens the store without the head check and without folding any event,
+  /// so a damaged store gets the seq it breaks at (exit 1), not a refusal to open.
   func run() throws {
-    let session = try options.openSession()
-    session.execute("verify", origin: Origin.query)
-    session.console.flush()
-    throw ExitCode(Exit.status(of: session).rawValue)
+    let store = try options.openStore(checkingHeads: false)
+    let console = StandardConsole()
+    do {
+      _ = try store.head(of: options.branch)
+    } catch {
+      // As for every other subcommand: an unknown branch is bad usage.
+      Exit.fail(error.message, code: error.code == .unknownBranch ? .usage : .storeFailure)
+    }
+    do throws(EngineError) {
+      console.out(try Session.verify(store, branch: options.branch))
+      console.flush()
+    } catch {
+      Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .failure)
+    }
   }
 }
 

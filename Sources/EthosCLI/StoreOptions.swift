@@ -35,11 +35,11 @@ struct StoreOptions: ParsableArguments {
   }
 
   /// Opens the store, or exits with code 3 and one error line.
-  func openStore() throws -> any EventStore {
+  func openStore(checkingHeads: Bool = true) throws -> any EventStore {
     let path = storePath
     if path == ":memory:" { return MemoryStore() }
     do {
-      return try SQLiteStore(path: path)
+      return try SQLiteStore(path: path, checkingHeads: checkingHeads)
     } catch {
       Exit.fail(error.message, code: .storeFailure)
     }

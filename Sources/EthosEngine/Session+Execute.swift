@@ -13,6 +13,7 @@ extension Session {
     do {
       statement = try Parser.parse(line)
     } catch {
+      batch?.entries.append((Array(line.utf8), origin))
       report(EngineError(error.message), origin)
       return .failed
     }
@@ -30,6 +31,7 @@ extension Session {
   public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if echo { emit("> " + String(decoding: bytes, as: UTF8.self)) }
+      batch?.entries.append((bytes, origin))
       report(.invalidUTF8, origin)
       return .failed
     }
@@ -42,9 +44,15 @@ extension Session {
       try commitBatch()
     } else if case .write = statement {
       // Writes join the open batch, if any.
+    } else if case .clock = statement {
+      // So does the clock: it only changes what the next writes carry (and
+      // `clock` alone prints through the batch), so scripts that advance the
+      // clock every few lines still commit 1000 statements at a time.
     } else {
       try commitBatch()
     }
+    // Whatever runs inside the open batch is re-run if the batch conflicts.
+    batch?.entries.append((Array(line.utf8), origin))
     switch statement {
     case .write(let command):
       try write(command, line: line, origin: origin)
@@ -112,7 +120,6 @@ extension Session {
       let events = try decideEvents(command, now: now)
       let pending = seal(events, now: now, line: line, origin: origin)
       batch?.events.append(contentsOf: pending)
-      batch?.entries.append((line, origin))
       var seq = state.headSeq
       for event in events {
         seq += 1
@@ -136,7 +143,10 @@ extension Session {
         guard case .conflict = error.code else { throw .store(error) }
         attempts += 1
         // Another writer got in first: catch up and decide once more (SPEC §7).
-        guard attempts < 2 else { throw .busy }
+        // A script line keeps trying: with several scripts on one store, one
+        // more try is often beaten again, and the line would be refused for
+        // no fault of its own. Each try decides afresh on the caught-up state.
+        guard attempts < (origin.isScript ? Session.scriptConflictAttempts : 2) else { throw .busy }
         try catchUp()
       }
     }
@@ -191,12 +201,14 @@ extension Session {
     guard batch == nil else { return }
     try catchUp()
     batch = Batch(
-      startHead: state.headSeq, startState: state, failuresBefore: failures, storeFailedBefore: storeFailed)
+      startHead: state.headSeq, startState: state, startClock: clock, failuresBefore: failures,
+      storeFailedBefore: storeFailed)
   }
 
   /// Commits the open batch, then prints what its statements said. On a
-  /// conflict with another writer, catches up and re-runs each statement in
-  /// its own transaction.
+  /// conflict with another writer, catches up and re-runs each statement of
+  /// the batch (writes, clock lines and failed lines alike, from the clock the
+  /// batch started with) in its own transaction.
   func commitBatch(reopen: Bool = false) throws(EngineError) {
     guard let open = batch else { return }
     batch = nil
@@ -211,10 +223,17 @@ extension Session {
           throw .store(error)
         }
         state = open.startState
+        clock = open.startClock
         failures = open.failuresBefore
         storeFailed = open.storeFailedBefore
         try catchUp()
-        for entry in open.entries { execute(entry.line, origin: entry.origin) }
+        for entry in open.entries {
+          let outcome = execute(bytes: entry.bytes, origin: entry.origin)
+          if outcome == .failed, bail {
+            stopRequested = true
+            break
+          }
+        }
         if reopen { try openBatch() }
         return
       }
@@ -252,6 +271,13 @@ extension Session {
   // MARK: verify
 
   func verify() throws(EngineError) {
+    emit(try Session.verify(store, branch: branch))
+  }
+
+  /// Recomputes the hash chain of `branch`: the line saying it verifies, or
+  /// the error naming the first event that does not chain. Needs no state, so
+  /// `ethos verify` can run on a store whose events no longer decode.
+  public static func verify(_ store: any EventStore, branch: String) throws(EngineError) -> String {
     let broken: ChainBreak?
     let head: Int
     do {
@@ -263,7 +289,7 @@ extension Session {
     if let broken {
       throw EngineError("verify failed on branch '\(branch)' at @\(broken.seq): \(broken.reason)")
     }
-    emit("ok: branch '\(branch)' verifies, \(head) events chain from @1")
+    return "ok: branch '\(branch)' verifies, \(head) events chain from @1"
   }
 }
 

@@ -46,18 +46,21 @@ extension Session {
     var number = 0
     let outer = batch == nil && batching
     if outer { try openBatch() }
-    defer { if outer, batch != nil { try? commitBatch() } }
+    var stopped = false
     while let bytes = reader.next() {
       number += 1
       let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))
       if statementTimings != nil { statementTimings?.append(Session.monotonicSeconds() - started) }
-      if outcome == .quit { return true }
+      if outcome == .quit { stopped = true }
       if outcome == .failed, bail { stopRequested = true }
-      if stopRequested { return true }
+      if stopRequested { stopped = true }
+      if stopped { break }
       if batch == nil, outer { try openBatch() }
     }
-    return false
+    // Commit here, not in a `defer` with `try?`: a failed commit is reported.
+    if outer { try commitBatch() }
+    return stopped
   }
 
   func runNested(_ path: String, displayName: String) throws(EngineError) {

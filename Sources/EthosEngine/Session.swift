@@ -21,6 +21,12 @@ public enum Origin: Sendable, Equatable {
     }
   }
 
+  /// Whether the statement comes from a script (file or standard input).
+  var isScript: Bool {
+    if case .script = self { return true }
+    return false
+  }
+
   /// What error lines start with.
   var errorPrefix: String {
     if case .script(let file, let line) = self { return "\(file):\(line): " }
@@ -73,6 +79,9 @@ public final class Session {
   var lastSnapshotSeq = 0
   /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
   public var color = false
+  /// How often a script line is decided again after another writer got in
+  /// first, before it is refused as busy (the REPL re-decides once).
+  static let scriptConflictAttempts = 100
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
   var batch: Batch?
@@ -251,8 +260,10 @@ public final class Session {
 struct Batch {
   var startHead: Int
   var startState: State
+  var startClock: ClockSetting
   var events: [PendingEvent] = []
-  var entries: [(line: String, origin: Origin)] = []
+  /// Every line run while the batch was open, in order, as read.
+  var entries: [(bytes: [UInt8], origin: Origin)] = []
   var output: [(isError: Bool, text: String)] = []
   /// The session's failure count before the batch, restored if it is re-run.
   var failuresBefore: Int

@@ -37,8 +37,8 @@ struct Args {
       throw Diagnostic("option '\(key)' is given twice — keep one", column: duplicate.column)
     }
     for (index, token) in positionals.enumerated() where !used.contains(index) {
-      let shown = token.quoted ? "\"\(token.text)\"" : token.text
-      throw Diagnostic("unexpected '\(shown)' — usage: \(spec.syntax)", column: token.column)
+      let display = token.quoted ? "\"\(shown(token.text))\"" : shown(token.text)
+      throw Diagnostic("unexpected '\(display)' — usage: \(spec.syntax)", column: token.column)
     }
     for token in options.values.sorted(by: { $0.column < $1.column }) {
       guard let key = token.key, !usedOptions.contains(key) else { continue }
@@ -71,7 +71,10 @@ struct Args {
     let text = token.text
     guard !text.isEmpty, text.unicodeScalars.count <= Limits.idLength else {
       throw Diagnostic(
-        text.isEmpty ? "expected \(what), got an empty word" : "id '\(text.prefix(20))…' is longer than \(Limits.idLength) characters",
+        text.isEmpty
+          ? "expected \(what), got an empty word"
+          : "id '\(shown(text, limit: 20))' is \(text.unicodeScalars.count) characters long; an id may have at most "
+            + "\(Limits.idLength) — choose a shorter one",
         column: token.column)
     }
     var first = true
@@ -83,7 +86,7 @@ struct Args {
         let lower = text.lowercased()
         let hint = lower != text && isId(lower) ? " — did you mean '\(lower)'?" : ""
         throw Diagnostic(
-          "'\(text)' is not a valid id (expected \(what)): use lowercase letters, digits, '.', '_' or '-', "
+          "'\(shown(text))' is not a valid id (expected \(what)): use lowercase letters, digits, '.', '_' or '-', "
             + "starting with a letter or digit\(hint)",
           column: token.column)
       }
@@ -109,6 +112,10 @@ struct Args {
     }
     var ids = [String]()
     for part in parts {
+      if part.isEmpty, parts.count > 1 {
+        throw Diagnostic(
+          "empty id in the list '\(shown(token.text))' — separate the ids with single commas", column: token.column)
+      }
       var piece = token
       piece.text = String(part)
       ids.append(try Args.validId(piece, what: what))
@@ -123,10 +130,21 @@ struct Args {
   }
 
   static func bounded(_ token: Token, limit: Int) throws(Diagnostic) -> String {
-    guard token.text.count <= limit else {
-      throw Diagnostic("text is \(token.text.count) characters long; the limit here is \(limit)", column: token.column)
+    let count = token.text.count
+    guard count <= limit else {
+      let kind =
+        limit == Limits.nameLength ? "a name or value" : limit == Limits.textLength ? "a note or text" : "this"
+      throw Diagnostic(
+        "'\(shown(token.text, limit: 20))' is \(count) characters long; \(kind) may have at most \(limit) — shorten it",
+        column: token.column)
     }
     guard !token.text.isEmpty else { throw Diagnostic("empty text — write something between the quotes", column: token.column) }
+    if let hidden = token.text.unicodeScalars.first(where: isHidden) {
+      throw Diagnostic(
+        "'\(shown(token.text, limit: 20))' contains an invisible or control character "
+          + "(\(shown(String(Character(hidden))))) — remove it",
+        column: token.column)
+    }
     return token.text
   }
 
@@ -135,7 +153,7 @@ struct Args {
     guard index < positionals.count else { return nil }
     let token = positionals[index]
     guard token.quoted else {
-      throw Diagnostic("unexpected '\(token.text)' — a note goes in quotes; usage: \(spec.syntax)", column: token.column)
+      throw Diagnostic("unexpected '\(shown(token.text))' — a note goes in quotes; usage: \(spec.syntax)", column: token.column)
     }
     used.insert(index)
     return try Args.bounded(token, limit: Limits.textLength)
@@ -144,7 +162,7 @@ struct Args {
   mutating func keyword(_ index: Int, _ word: String) throws(Diagnostic) {
     let token = try positional(index, "'\(word)'")
     guard token.text == word, !token.quoted else {
-      throw Diagnostic("expected '\(word)' here, got '\(token.text)' — usage: \(spec.syntax)", column: token.column)
+      throw Diagnostic("expected '\(word)' here, got '\(shown(token.text))' — usage: \(spec.syntax)", column: token.column)
     }
   }
 
@@ -159,7 +177,7 @@ struct Args {
   static func choiceMessage<V: Vocabulary>(_ what: String, _ got: String, _: V.Type) -> String {
     let words = V.allCases.map(\.rawValue)
     let fix = Suggestion.nearest(to: got, in: words).map { " — did you mean '\($0)'?" } ?? ""
-    return "\(what) must be \(V.choices) (got '\(got)')\(fix)"
+    return "\(what) must be \(V.choices) (got '\(shown(got))')\(fix)"
   }
 
   mutating func seq(_ index: Int) throws(Diagnostic) -> Int {
@@ -169,7 +187,7 @@ struct Args {
 
   static func seqValue(_ token: Token) throws(Diagnostic) -> Int {
     guard token.text.hasPrefix("@"), let seq = Int(token.text.dropFirst()), seq >= 1 else {
-      throw Diagnostic("'\(token.text)' is not an event — write @N with N ≥ 1, e.g. @42", column: token.column)
+      throw Diagnostic("'\(shown(token.text))' is not an event — write @N with N ≥ 1, e.g. @42", column: token.column)
     }
     return seq
   }
@@ -183,7 +201,7 @@ struct Args {
     if token.text.hasPrefix("@") { return .seq(try seqValue(token)) }
     guard let time = Timestamp(parsing: token.text) else {
       throw Diagnostic(
-        "'\(token.text)' is neither @N nor a time — write @42, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]", column: token.column)
+        "'\(shown(token.text))' is neither @N nor a time — write @42, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]", column: token.column)
     }
     return .time(time)
   }
@@ -213,7 +231,7 @@ struct Args {
     usedOptions = Set(options.keys)
     guard let spec = StatementTable.spec(head.text), spec.group == .queries || ["history", "show", "plan"].contains(head.text)
     else {
-      throw Diagnostic("'\(head.text)' is not a query — use matrix, culture, employees, … (see 'help')", column: head.column)
+      throw Diagnostic("'\(shown(head.text))' is not a query — use matrix, culture, employees, … (see 'help')", column: head.column)
     }
     var nested = Args(spec: spec, tokens: tokens, endColumn: endColumn)
     let query: Query
@@ -241,7 +259,7 @@ struct Args {
     case "stresses":
       if let first = positionals.first {
         guard first.text == "open" else {
-          throw Diagnostic("unexpected '\(first.text)' — usage: stresses [open]", column: first.column)
+          throw Diagnostic("unexpected '\(shown(first.text))' — usage: stresses [open]", column: first.column)
         }
         used.insert(0)
         query = .stresses(openOnly: true)
@@ -264,7 +282,7 @@ struct Args {
   private mutating func allFlag() throws(Diagnostic) -> Bool {
     guard let first = positionals.first else { return false }
     guard first.text == "all", !first.quoted else {
-      throw Diagnostic("unexpected '\(first.text)' — usage: \(spec.syntax)", column: first.column)
+      throw Diagnostic("unexpected '\(shown(first.text))' — usage: \(spec.syntax)", column: first.column)
     }
     used.insert(0)
     return true
@@ -278,7 +296,7 @@ struct Args {
     if let token = option("until") { filter.until = try Args.pointValue(token) }
     if let token = option("last") {
       guard let last = Int(token.text), last >= 1 else {
-        throw Diagnostic("last= must be a whole number ≥ 1 (got '\(token.text)')", column: token.column)
+        throw Diagnostic("last= must be a whole number ≥ 1 (got '\(shown(token.text))')", column: token.column)
       }
       filter.last = last
     }
@@ -328,7 +346,7 @@ struct Args {
     let text = token.text.hasPrefix("+") ? String(token.text.dropFirst()) : token.text
     guard let value = Int(text), range.contains(value), !text.hasPrefix("+"), !text.hasPrefix("-+") else {
       throw Diagnostic(
-        "\(name)= must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(token.text)')",
+        "\(name)= must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(shown(token.text))')",
         column: token.column)
     }
     return value
@@ -346,14 +364,14 @@ struct Args {
     }
     if let time = Timestamp(parsing: token.text) { return .at(time) }
     throw Diagnostic(
-      "\(name)= must be a time (YYYY-MM-DD[THH:MM[:SS]]) or +DURATION such as +2d (got '\(token.text)')",
+      "\(name)= must be a time (YYYY-MM-DD[THH:MM[:SS]]) or +DURATION such as +2d (got '\(shown(token.text))')",
       column: token.column)
   }
 
   mutating func scope(_ name: String) throws(Diagnostic) -> StressScope? {
     guard let token = option(name) else { return nil }
     guard let scope = StressScope(parsing: token.text) else {
-      throw Diagnostic("scope= must be org, dept:D or employee:EMP (got '\(token.text)')", column: token.column)
+      throw Diagnostic("scope= must be org, dept:D or employee:EMP (got '\(shown(token.text))')", column: token.column)
     }
     switch scope {
     case .org: break

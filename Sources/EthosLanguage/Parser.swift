@@ -44,7 +44,7 @@ public enum Parser {
       guard let spec = StatementTable.spec(head.text) else {
         let suggestion = Suggestion.nearest(to: head.text, in: StatementTable.firstWords)
         let fix = suggestion.map { "did you mean '\($0)'?" } ?? "type 'help' for the list"
-        throw Diagnostic("unknown statement '\(head.text)' — \(fix)", column: head.column)
+        throw Diagnostic("unknown statement '\(shown(head.text))' — \(fix)", column: head.column)
       }
       var args = Args(spec: spec, tokens: rest, endColumn: endColumn)
       return try parse(spec.words, &args)
@@ -55,7 +55,7 @@ public enum Parser {
     _ head: Token, _ rest: [Token], _ words: [String], _ endColumn: Int
   ) throws(Diagnostic) -> Statement {
     guard let sub = rest.first, sub.key == nil, !sub.quoted, words.contains(sub.text) else {
-      let got = rest.first.map { " (got '\($0.text)')" } ?? ""
+      let got = rest.first.map { " (got '\(shown($0.text))')" } ?? ""
       throw Diagnostic(
         "expected \(words.map { "'\(head.text) \($0)'" }.joined(separator: " or "))\(got)",
         column: rest.first?.column ?? endColumn)
@@ -240,7 +240,7 @@ public enum Parser {
           action = .set(time)
         } else {
           throw Diagnostic(
-            "'\(token.text)' is not a time — write YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], +DURATION (e.g. +90m) or live",
+            "'\(shown(token.text))' is not a time — write YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], +DURATION (e.g. +90m) or live",
             column: token.column)
         }
         a.used.insert(0)
@@ -274,7 +274,7 @@ public enum Parser {
       var step = false
       if let first = a.positionals.first {
         guard first.text == "step", !first.quoted else {
-          throw Diagnostic("unexpected '\(first.text)' — replay takes from=@A, to=@B and step", column: first.column)
+          throw Diagnostic("unexpected '\(shown(first.text))' — replay takes from=@A, to=@B and step", column: first.column)
         }
         step = true
         a.used.insert(0)

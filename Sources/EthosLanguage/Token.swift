@@ -29,6 +29,38 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String { message }
 }
 
+/// A word of the user's line as a message quotes it: at most `limit`
+/// characters (then "…"), with control characters and the invisible marks
+/// that reorder or hide text shown as `\u{…}`, so an error line cannot
+/// scroll a terminal away, recolour it, or read backwards.
+func shown(_ text: String, limit: Int = 40) -> String {
+  var result = ""
+  var count = 0
+  for scalar in text.unicodeScalars {
+    if count == limit {
+      result += "…"
+      break
+    }
+    count += 1
+    if isHidden(scalar) {
+      result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+    } else {
+      result.unicodeScalars.append(scalar)
+    }
+  }
+  return result
+}
+
+/// Control characters (C0, DEL, C1) and the format characters that reorder
+/// or hide text (bidi embeddings, overrides and isolates, marks, BOM).
+func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.value {
+  case 0x00...0x1F, 0x7F...0x9F: return true
+  case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF: return true
+  default: return false
+  }
+}
+
 /// Size limits that keep one line from swamping the log (and the terminal).
 public enum Limits {
   public static let lineLength = 8192

@@ -69,9 +69,17 @@ public protocol EventStore: AnyObject {
   /// Projection snapshots: a cache, tagged with a projection version.
   func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])?
   func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError)
+
+  /// Compares where `branch` ends with the head the store recorded at its
+  /// last append, apart from the events: why they differ, or `nil` (also when
+  /// the store keeps no such record). Shows events cut from the end of the
+  /// chain, which the chain itself cannot show. Both are read at one moment.
+  func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak?
 }
 
 extension EventStore {
+  public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? { nil }
+
   /// One event of `branch`, or `nil`.
   public func event(_ branch: String, seq: Int) throws(StoreError) -> Envelope? {
     var found: Envelope?
@@ -112,6 +120,7 @@ extension EventStore {
     if broken == nil, expectedSeq <= head {
       broken = ChainBreak(seq: expectedSeq, reason: "event @\(expectedSeq) is missing")
     }
+    if broken == nil { broken = try recordedHeadBreak(of: branch) }
     return broken
   }
 }
@@ -122,6 +131,25 @@ public struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
   public var reason: String
 
   public var description: String { "@\(seq): \(reason)" }
+
+  /// Why a branch ending at `head` is not the branch whose last append the
+  /// store recorded as `recorded`, or `nil`.
+  public static func check(head: Head, recorded: Head) -> ChainBreak? {
+    if recorded.seq > head.seq {
+      let first = head.seq + 1
+      let which = recorded.seq == first ? "event @\(first) is" : "events @\(first)…@\(recorded.seq) are"
+      return ChainBreak(seq: first, reason: "\(which) missing: the log was cut short")
+    }
+    if recorded.seq < head.seq {
+      return ChainBreak(
+        seq: recorded.seq + 1,
+        reason: "event @\(recorded.seq + 1) was not appended by ethos (its last append ended at @\(recorded.seq))")
+    }
+    if recorded.hash != head.hash {
+      return ChainBreak(seq: head.seq, reason: "hash does not match the head ethos recorded for this branch")
+    }
+    return nil
+  }
 
   /// Why `envelope` does not follow an event with `previousHash`, or `nil`.
   public static func check(_ envelope: Envelope, expectedSeq: Int, previousHash: String) -> ChainBreak? {

@@ -14,8 +14,9 @@ public final class SQLiteStore: EventStore {
   public let location: String
 
   /// Opens (creating if needed) the store at `path`, migrating its schema and
-  /// checking that each branch head still chains.
-  public init(path: String, readOnly: Bool = false) throws(StoreError) {
+  /// checking that each branch head still chains. `ethos verify` opens with
+  /// `checkingHeads: false` so that it can name a damaged head itself.
+  public init(path: String, readOnly: Bool = false, checkingHeads: Bool = true) throws(StoreError) {
     location = path
     var config = Configuration()
     config.journalMode = .wal
@@ -25,13 +26,14 @@ public final class SQLiteStore: EventStore {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
+    try SQLiteStore.checkWholePages(path)
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
     } catch {
       throw SQLiteStore.openError(path, error)
     }
     try migrate(readOnly: readOnly)
-    try checkHeads()
+    if checkingHeads { try checkHeads() }
   }
 
   static func openError(_ path: String, _ error: any Error) -> StoreError {
@@ -50,6 +52,10 @@ public final class SQLiteStore: EventStore {
       default:
         return StoreError(.cannotOpen, "cannot use '\(path)': \(error.message ?? "\(error.resultCode)")")
       }
+    }
+    if error is RowDecodingError {
+      return StoreError(
+        .damaged, "'\(path)' is damaged: a stored value has the wrong type (\(error)) — run 'ethos verify' for details")
     }
     return StoreError(.cannotOpen, "cannot use '\(path)': \(error)")
   }
@@ -104,6 +110,21 @@ public final class SQLiteStore: EventStore {
           );
           """)
     }
+    // Each append also records where the branch now ends, so that events cut
+    // from the end of the log (which the hash chain cannot show) are seen.
+    migrator.registerMigration("v2-recorded-heads") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE heads (
+            branch TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL
+          );
+          INSERT INTO heads (branch, seq, hash)
+            SELECT branch, seq, hash FROM events AS e
+            WHERE seq = (SELECT max(seq) FROM events WHERE branch = e.branch);
+          """)
+    }
     return migrator
   }
 
@@ -119,8 +140,34 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  /// Refuses a file cut short, before SQLite opens (and may write to) it:
+  /// a SQLite file is always a whole number of pages, and SQLite reads a
+  /// short last page without complaint. The page size is in the header.
+  static func checkWholePages(_ path: String) throws(StoreError) {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return }
+    defer { try? handle.close() }
+    guard let header = try? handle.read(upToCount: 100), header.count == 100,
+      header.starts(with: Array("SQLite format 3".utf8) + [0]),
+      let size = try? handle.seekToEnd()
+    else { return }
+    let raw = Int(header[16]) << 8 | Int(header[17])
+    let pageSize = raw == 1 ? 65_536 : raw
+    guard pageSize >= 512, size % UInt64(pageSize) != 0 else { return }
+    throw StoreError(
+      .damaged,
+      "'\(path)' is damaged: it is \(size) bytes, not a whole number of \(pageSize)-byte pages (cut short?) — "
+        + "restore it from a backup or an export")
+  }
+
   /// Refuses a store whose branch heads do not chain (SPEC §7).
   private func checkHeads() throws(StoreError) {
+    for branch in try branches() {
+      if let failure = try recordedHeadBreak(of: branch.name) {
+        throw StoreError(
+          .damaged,
+          "'\(location)' is damaged: branch '\(branch.name)' \(failure) — run 'ethos verify' for details")
+      }
+    }
     for branch in try branches() where branch.head > branch.forkSeq {
       guard let last = try event(branch.name, seq: branch.head) else { continue }
       let previous = branch.head > 1 ? try event(branch.name, seq: branch.head - 1)?.hash : Envelope.genesisHash
@@ -143,25 +190,33 @@ public final class SQLiteStore: EventStore {
       db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? ORDER BY seq DESC LIMIT 1",
       arguments: [branch])
     {
-      return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+      return try Self.head(row)
     }
     guard let info = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [branch])
     else {
       let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
       throw StoreError.unknownBranch(branch, known: known)
     }
-    let parent: String? = info[0]
-    let forkSeq: Int = info[1]
+    let parent: String? = try info.decode(atIndex: 0)
+    let forkSeq: Int = try info.decode(atIndex: 1)
     guard let parent, forkSeq > 0 else { return .empty }
     for segment in try segments(db, parent) where segment.after < forkSeq && forkSeq <= segment.through {
       if let row = try Row.fetchOne(
         db, sql: "SELECT seq, hash, occurred_at FROM events WHERE branch = ? AND seq = ?",
         arguments: [segment.owner, forkSeq])
       {
-        return Head(seq: row[0], hash: row[1], occurredAt: Timestamp(seconds: row[2]))
+        return try Self.head(row)
       }
     }
     return .empty
+  }
+
+  /// Columns are decoded with `decode`, which throws on a value of the wrong
+  /// type (a hand-edited store), where `row[i]` would trap.
+  static func head(_ row: Row) throws -> Head {
+    Head(
+      seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1),
+      occurredAt: Timestamp(seconds: try row.decode(atIndex: 2)))
   }
 
   public func branches() throws(StoreError) -> [BranchInfo] {
@@ -169,8 +224,10 @@ public final class SQLiteStore: EventStore {
       try queue.read { db in
         let rows = try Row.fetchAll(db, sql: "SELECT name, parent, fork_seq FROM branches ORDER BY rowid")
         return try rows.map { row in
-          let name: String = row[0]
-          return BranchInfo(name: name, parent: row[1], forkSeq: row[2], head: try Self.head(db, name).seq)
+          let name: String = try row.decode(atIndex: 0)
+          return BranchInfo(
+            name: name, parent: try row.decode(atIndex: 1), forkSeq: try row.decode(atIndex: 2),
+            head: try Self.head(db, name).seq)
         }
       }
     }
@@ -220,6 +277,14 @@ public final class SQLiteStore: EventStore {
             ])
             previous = envelope.hash
             sealed.append(envelope)
+          }
+          if let last = sealed.last {
+            try db.execute(
+              sql: """
+                INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
+                ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+                """,
+              arguments: [branch, last.seq, last.hash])
           }
           return .commit
         }
@@ -274,11 +339,28 @@ public final class SQLiteStore: EventStore {
           while let row = try cursor.next() {
             try body(
               Envelope(
-                seq: row[0], type: row[1], version: row[2], occurredAt: Timestamp(seconds: row[3]),
-                recordedAt: row[4], actor: row[5], origin: row[6], command: row[7], data: row[8],
-                prevHash: row[9], hash: row[10]))
+                seq: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
+                occurredAt: Timestamp(seconds: try row.decode(atIndex: 3)), recordedAt: try row.decode(atIndex: 4),
+                actor: try row.decode(atIndex: 5), origin: try row.decode(atIndex: 6),
+                command: try row.decode(atIndex: 7), data: try row.decode(atIndex: 8),
+                prevHash: try row.decode(atIndex: 9), hash: try row.decode(atIndex: 10)))
           }
         }
+      }
+    }
+  }
+
+  public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
+    try wrap {
+      // One read transaction: another process appending in between would
+      // otherwise look like a log cut short.
+      try queue.read { db in
+        // A store opened read-only before this table existed has no record.
+        guard try db.tableExists("heads"),
+          let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM heads WHERE branch = ?", arguments: [branch])
+        else { return nil }
+        let recorded = Head(seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1), occurredAt: nil)
+        return ChainBreak.check(head: try Self.head(db, branch), recorded: recorded)
       }
     }
   }
@@ -300,7 +382,7 @@ public final class SQLiteStore: EventStore {
               """,
             arguments: [segment.owner, segment.after, high])
           for row in rows {
-            let text: String = row[0]
+            let text: String = try row.decode(atIndex: 0)
             if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { result.insert(seq) }
           }
         }
@@ -321,9 +403,9 @@ public final class SQLiteStore: EventStore {
               """,
             arguments: [branch, version, seq])
         else { return nil }
-        let blob: Data = row[1]
+        let blob: Data = try row.decode(atIndex: 1)
         let data = [UInt8](blob)
-        return (row[0], data)
+        return (try row.decode(atIndex: 0), data)
       }
     }
   }
@@ -357,9 +439,9 @@ public final class SQLiteStore: EventStore {
         let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
         throw StoreError.unknownBranch(name, known: known)
       }
-      let forkSeq: Int = row[1]
+      let forkSeq: Int = try row.decode(atIndex: 1)
       result.append((name, forkSeq, through))
-      guard let parent: String = row[0] else { break }
+      guard let parent: String = try row.decode(atIndex: 0) else { break }
       through = forkSeq
       name = parent
     }

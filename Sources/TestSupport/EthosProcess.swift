@@ -23,8 +23,17 @@ public enum EthosProcess {
   public static func run(
     _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String? = nil
   ) throws -> Result {
+    try runProgram(binary, arguments, stdin: stdin, environment: environment, directory: directory)
+  }
+
+  /// Runs any program (`/usr/bin/sqlite3`, `/bin/bash`) the same way.
+  @discardableResult
+  public static func runProgram(
+    _ path: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    directory: String? = nil
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
@@ -52,12 +61,39 @@ public enum EthosProcess {
       stderr: String(decoding: errData.value, as: UTF8.self))
   }
 
+  /// Runs `sqlite3 PATH` with `sql` on its standard input, as a person
+  /// tampering with a store would; fails the caller when sqlite3 reports an error.
+  @discardableResult
+  public static func sqlite3(_ database: String, _ sql: String) throws -> String {
+    let result = try runProgram(sqlite3Path, ["-batch", "-bail", database], stdin: sql)
+    guard result.status == 0 else {
+      throw ProcessFailure(message: "sqlite3 failed (\(result.status)): \(result.stderr)")
+    }
+    return result.stdout
+  }
+
+  /// Where the `sqlite3` command-line shell is.
+  public static var sqlite3Path: String {
+    for path in ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/opt/homebrew/bin/sqlite3"]
+    where FileManager.default.isExecutableFile(atPath: path) {
+      return path
+    }
+    return "/usr/bin/sqlite3"
+  }
+
   /// A fresh temporary directory for a test's stores and scripts.
   public static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "ethos-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }
+}
+
+/// A helper program did not do what a test needed.
+public struct ProcessFailure: Error, CustomStringConvertible {
+  public let message: String
+  public init(message: String) { self.message = message }
+  public var description: String { message }
 }
 
 /// Data handed from a reader thread; the lock is what makes it Sendable.
