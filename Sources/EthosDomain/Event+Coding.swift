@@ -132,6 +132,51 @@ extension Event {
   }
 }
 
+extension Event {
+  /// Reads a stored payload given as raw UTF-8, as the store's fold hands it
+  /// out: no intermediate Strings for the type name or the payload text.
+  public init(
+    typeUTF8: UnsafeBufferPointer<UInt8>, version: Int, data: UnsafeBufferPointer<UInt8>
+  ) throws(EventDecodingError) {
+    guard let type = EventType(utf8: typeUTF8) else {
+      throw EventDecodingError(
+        type: String(decoding: typeUTF8, as: UTF8.self), version: version, reason: "unknown event type")
+    }
+    guard version >= 1, version <= type.currentVersion else {
+      try self.init(type: type.rawValue, version: version, data: .null)
+      return
+    }
+    if type == .interactionLogged, version == 1, let event = InteractionPayload.decode(data) {
+      self = event
+      return
+    }
+    let json: JSON
+    do { json = try JSON.parse(data) } catch {
+      throw EventDecodingError(type: type.rawValue, version: version, reason: error.description)
+    }
+    try self.init(type: type.rawValue, version: version, data: json)
+  }
+}
+
+extension EventType {
+  /// The UTF-8 of every type name, the most frequent first.
+  private static let names: [(bytes: [UInt8], type: EventType)] = {
+    var order = EventType.allCases
+    if let index = order.firstIndex(of: .interactionLogged) { order.swapAt(0, index) }
+    return order.map { (Array($0.rawValue.utf8), $0) }
+  }()
+
+  /// The type whose name is `utf8`, compared byte for byte.
+  public init?(utf8: UnsafeBufferPointer<UInt8>) {
+    search: for (bytes, type) in EventType.names where bytes.count == utf8.count {
+      for index in 0..<bytes.count where bytes[index] != utf8[index] { continue search }
+      self = type
+      return
+    }
+    return nil
+  }
+}
+
 /// Reads typed fields out of a payload object, failing with the field's name.
 struct PayloadReader {
   let object: JSONObject

@@ -140,43 +140,53 @@ extension State {
 
   /// Whether an open stress window applies to employee `id` right now.
   public func isStressed(employee id: String, dept: String) -> Bool {
-    openOrgStress > 0 || openDeptStress[dept, default: 0] > 0 || openEmployeeStress[id, default: 0] > 0
+    openOrgStress > 0 || (!openDeptStress.isEmpty && openDeptStress[dept, default: 0] > 0)
+      || (!openEmployeeStress.isEmpty && openEmployeeStress[id, default: 0] > 0)
   }
 
+  // The hot path of every rebuild: one hash lookup per dictionary touched,
+  // and entities mutated in place rather than copied out and written back.
   private mutating func logInteraction(seq: Int, by: String, with: String, mode: Mode, outcome: Int) {
-    let dept = employees[by]?.dept ?? ""
+    let byIndex = employees.index(forKey: by)
+    let dept = byIndex.map { employees.values[$0].dept } ?? ""
     let condition: Condition = isStressed(employee: by, dept: dept) ? .stress : .normal
-    let audience: Audience = owners[with] == .customer ? .customers : .staff
+    let owner = owners[with]
+    let audience: Audience = owner == .customer ? .customers : .staff
+    let relationship = audience == .customers && mode == .relationship
     matrix[audience, condition].add(outcome)
-    matrixByDept[dept, default: MatrixTally()][audience, condition].add(outcome)
-    if audience == .customers, mode == .relationship {
-      matrix.customerRelationship += 1
-      matrixByDept[dept, default: MatrixTally()].customerRelationship += 1
+    if relationship { matrix.customerRelationship += 1 }
+    if let index = matrixByDept.index(forKey: dept) {
+      matrixByDept.values[index][audience, condition].add(outcome)
+      if relationship { matrixByDept.values[index].customerRelationship += 1 }
+    } else {
+      var tally = MatrixTally()
+      tally[audience, condition].add(outcome)
+      if relationship { tally.customerRelationship += 1 }
+      matrixByDept[dept] = tally
     }
-    if var employee = employees[by] {
-      employee.served.add(outcome)
-      if audience == .customers { employee.servedCustomers.add(outcome) }
-      employee.recent.remember(seq)
-      employees[by] = employee
+    if let index = byIndex {
+      employees.values[index].served.add(outcome)
+      if audience == .customers { employees.values[index].servedCustomers.add(outcome) }
+      employees.values[index].recent.remember(seq)
     }
-    switch owners[with] {
+    switch owner {
     case .customer?:
-      if var customer = customers[with] {
-        customer.interactions.add(outcome)
-        customer.lastOutcome = outcome
-        if outcome < 0 { customer.hadNegativeInteraction = true }
-        customer.recent.remember(seq)
-        customers[with] = customer
+      if let index = customers.index(forKey: with) {
+        customers.values[index].interactions.add(outcome)
+        customers.values[index].lastOutcome = outcome
+        if outcome < 0 { customers.values[index].hadNegativeInteraction = true }
+        customers.values[index].recent.remember(seq)
       }
     case .employee?:
-      if var employee = employees[with] {
-        employee.receivedStaff.add(outcome)
-        employee.recent.remember(seq)
-        employees[with] = employee
+      if let index = employees.index(forKey: with) {
+        employees.values[index].receivedStaff.add(outcome)
+        employees.values[index].recent.remember(seq)
       }
     case .partner?:
-      partners[with]?.received.add(outcome)
-      partners[with]?.recent.remember(seq)
+      if let index = partners.index(forKey: with) {
+        partners.values[index].received.add(outcome)
+        partners.values[index].recent.remember(seq)
+      }
     default:
       break
     }
@@ -193,8 +203,12 @@ extension State {
   private mutating func adjustStress(_ scope: StressScope, by delta: Int) {
     switch scope {
     case .org: openOrgStress += delta
-    case .department(let dept): openDeptStress[dept, default: 0] += delta
-    case .employee(let id): openEmployeeStress[id, default: 0] += delta
+    case .department(let dept):
+      let count = openDeptStress[dept, default: 0] + delta
+      openDeptStress[dept] = count == 0 ? nil : count
+    case .employee(let id):
+      let count = openEmployeeStress[id, default: 0] + delta
+      openEmployeeStress[id] = count == 0 ? nil : count
     }
   }
 

@@ -185,12 +185,12 @@ public final class Session {
   func fold(into state: inout State, branch: String, from: Int, to: Int) throws(StoreError) {
     guard from <= to else { return }
     var failure: EngineError?
-    try store.read(branch, from: from, to: to) { envelope in
+    try store.fold(branch, from: from, to: to) { row in
       guard failure == nil else { return }
       do throws(EventDecodingError) {
-        state.evolve(try envelope.recorded())
+        state.evolve(try row.recorded())
       } catch {
-        failure = .unreadable(error, seq: envelope.seq)
+        failure = .unreadable(error, seq: row.seq)
       }
     }
     if let failure { throw StoreError(.damaged, failure.message) }

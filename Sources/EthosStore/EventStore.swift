@@ -63,6 +63,11 @@ public protocol EventStore: AnyObject {
     _ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
   ) throws(StoreError)
 
+  /// Calls `body` with the fields a projection fold needs of every event of
+  /// `branch` with `from <= seq <= to`, in order: no hashes or metadata, and
+  /// the payload as raw UTF-8 (valid only during the call).
+  func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError)
+
   /// Seqs retracted by `EventRetracted` events at or before `upTo`.
   func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
 
@@ -122,6 +127,30 @@ extension EventStore {
     }
     if broken == nil { broken = try recordedHeadBreak(of: branch) }
     return broken
+  }
+}
+
+/// What a fold reads of one stored event.
+public struct FoldRow {
+  public var seq: Int
+  public var occurredAt: Timestamp
+  public var type: UnsafeBufferPointer<UInt8>
+  public var version: Int
+  public var data: UnsafeBufferPointer<UInt8>
+
+  public init(
+    seq: Int, occurredAt: Timestamp, type: UnsafeBufferPointer<UInt8>, version: Int, data: UnsafeBufferPointer<UInt8>
+  ) {
+    self.seq = seq
+    self.occurredAt = occurredAt
+    self.type = type
+    self.version = version
+    self.data = data
+  }
+
+  /// The event this row stores, decoded and upcast.
+  public func recorded() throws(EventDecodingError) -> RecordedEvent {
+    RecordedEvent(seq: seq, occurredAt: occurredAt, event: try Event(typeUTF8: type, version: version, data: data))
   }
 }
 

@@ -87,6 +87,21 @@ public final class MemoryStore: EventStore {
     }
   }
 
+  public func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError) {
+    try read(branch, from: from, to: to) { envelope in
+      var type = envelope.type
+      var data = envelope.data
+      try type.withUTF8 { typeBytes in
+        try data.withUTF8 { dataBytes in
+          try body(
+            FoldRow(
+              seq: envelope.seq, occurredAt: envelope.occurredAt, type: typeBytes, version: envelope.version,
+              data: dataBytes))
+        }
+      }
+    }
+  }
+
   public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
     var result = Set<Int>()
     try read(branch, from: 1, to: upTo) { envelope in

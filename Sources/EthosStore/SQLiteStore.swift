@@ -2,6 +2,7 @@ import EthosDomain
 import EthosJSON
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded default store: one SQLite file in WAL mode, through GRDB.
 ///
@@ -363,6 +364,49 @@ public final class SQLiteStore: EventStore {
         return ChainBreak.check(head: try Self.head(db, branch), recorded: recorded)
       }
     }
+  }
+
+  // The fold is the hot path of opening a store and of `as of`: it steps the
+  // prepared statement with SQLite's C API and hands out column bytes without
+  // making Strings or GRDB rows, which would cost more than the fold itself.
+  public func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError) {
+    try wrap {
+      try queue.read { db in
+        let statement = try db.cachedStatement(
+          sql: """
+            SELECT seq, occurred_at, type, version, data FROM events
+            WHERE branch = ? AND seq BETWEEN ? AND ? ORDER BY seq
+            """)
+        for segment in try Self.segments(db, branch) {
+          let low = max(from, segment.after + 1)
+          let high = min(to, segment.through)
+          guard low <= high else { continue }
+          try statement.setArguments([segment.owner, low, high])
+          let handle = statement.sqliteStatement
+          defer { sqlite3_reset(handle) }
+          while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+              throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try body(
+              FoldRow(
+                seq: Int(sqlite3_column_int64(handle, 0)),
+                occurredAt: Timestamp(seconds: sqlite3_column_int64(handle, 1)),
+                type: Self.bytes(handle, 2), version: Int(sqlite3_column_int64(handle, 3)),
+                data: Self.bytes(handle, 4)))
+          }
+        }
+      }
+    }
+  }
+
+  private static func bytes(_ handle: OpaquePointer?, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+    guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+    return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
   }
 
   public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {

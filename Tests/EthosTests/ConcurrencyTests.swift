@@ -32,6 +32,16 @@ final class InterferingStore: EventStore {
   func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
     try base.read(branch, from: from, to: to, body)
   }
+  func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {
+    if !interference.isEmpty { interference.removeFirst()() }
+    try base.appendSealed(envelopes, to: branch, expectedHead: expectedHead)
+  }
+  func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError) {
+    try base.fold(branch, from: from, to: to, body)
+  }
+  func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
+    try base.recordedHeadBreak(of: branch)
+  }
   func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
     try base.retractions(branch, upTo: upTo)
   }
