@@ -202,10 +202,12 @@ struct Tamper: Sendable, CustomTestStringConvertible {
   }
 
   /// An event whose payload no longer decodes stops every command that folds
-  /// the log (exit 3, naming the event), but not `verify`.
+  /// the log (exit 3, naming the event), but not `verify`. Snapshots are
+  /// dropped (they are a cache) so that opening folds the altered event.
   @Test func anUndecodablePayloadIsReportedNotGuessed() throws {
     let path = try Self.copy()
-    try EthosProcess.sqlite3(path, Self.dropTriggers + "UPDATE events SET data = '{\"by\":' WHERE seq = 4;")
+    try EthosProcess.sqlite3(
+      path, Self.dropTriggers + "UPDATE events SET data = '{\"by\":' WHERE seq = 4; DELETE FROM snapshots;")
     let query = try EthosProcess.run(["query", "matrix", "--store", path])
     #expect(query.status == 3)
     #expect(query.stderr.hasPrefix("error: event @4 cannot be read: "), "\(query.stderr)")
