@@ -112,3 +112,23 @@ extension JSON {
     out += "\""
   }
 }
+
+extension JSON {
+  /// Writes `value` quoted, as UTF-8 bytes: the same text as the String form.
+  public static func writeString(_ value: String, to out: inout [UInt8]) {
+    var needsEscape = false
+    for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+      needsEscape = true
+      break
+    }
+    if needsEscape {
+      var text = ""
+      writeString(value, to: &text)
+      out.append(contentsOf: text.utf8)
+      return
+    }
+    out.append(0x22)
+    out.append(contentsOf: value.utf8)
+    out.append(0x22)
+  }
+}

@@ -75,6 +75,99 @@ public enum Limits {
 /// outside quotes starts a comment.
 public enum Tokenizer {
   public static func tokenize(_ line: String) throws(Diagnostic) -> [Token] {
+    var line = line
+    // Nearly every line is ASCII, where a byte is a character: tokenize the
+    // bytes directly (a script of a million lines spends most of its parse
+    // time here otherwise). Other lines take the Character path below, which
+    // the byte path mirrors rule for rule.
+    let ascii = line.withUTF8 { bytes -> [Token]?? in
+      guard bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
+      return .some(try? tokenizeASCII(bytes))
+    }
+    if case .some(.some(let tokens)) = ascii { return tokens }
+    return try tokenizeCharacters(line)
+  }
+
+  /// The byte path for ASCII lines; `nil` when the line has a problem, so the
+  /// Character path produces the diagnostic (one place words it).
+  static func tokenizeASCII(_ b: UnsafeBufferPointer<UInt8>) throws -> [Token]? {
+    guard b.count <= Limits.lineLength else { return nil }
+    func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
+    func quoted(from open: Int) -> (String, Int)? {
+      var i = open + 1
+      var start = i
+      var result = ""
+      while i < b.count {
+        let c = b[i]
+        if c == 0x22 { return (result + text(start..<i), i + 1) }
+        if c == 0x5C {
+          guard i + 1 < b.count, b[i + 1] == 0x22 || b[i + 1] == 0x5C else { return nil }
+          result += text(start..<i)
+          start = i + 1
+          i += 2
+          continue
+        }
+        i += 1
+      }
+      return nil
+    }
+    func separated(_ i: Int) -> Bool { i >= b.count || isSpace(b[i]) || b[i] == 0x23 }
+    var tokens = [Token]()
+    var i = 0
+    while i < b.count {
+      let c = b[i]
+      if isSpace(c) {
+        i += 1
+        continue
+      }
+      if c == 0x23 { break }
+      let start = i
+      if c == 0x22 {
+        guard let (value, next) = quoted(from: i), separated(next) else { return nil }
+        tokens.append(Token(text: value, quoted: true, column: start + 1))
+        i = next
+        continue
+      }
+      var wordStart = i
+      var key: String?
+      var done = false
+      while i < b.count {
+        let d = b[i]
+        if isSpace(d) || d == 0x23 { break }
+        if d == 0x3D, key == nil, isOptionKey(b, wordStart..<i) {
+          key = text(wordStart..<i)
+          i += 1
+          wordStart = i
+          if i < b.count, b[i] == 0x22 {
+            guard let (value, next) = quoted(from: i), separated(next) else { return nil }
+            tokens.append(Token(key: key, text: value, quoted: true, column: start + 1))
+            i = next
+            done = true
+            break
+          }
+          continue
+        }
+        if d == 0x22 { return nil }
+        i += 1
+      }
+      if done || i == start { continue }
+      if let key {
+        tokens.append(Token(key: key, text: text(wordStart..<i), quoted: false, column: start + 1))
+      } else if i > wordStart {
+        tokens.append(Token(text: text(wordStart..<i), quoted: false, column: start + 1))
+      }
+    }
+    return tokens
+  }
+
+  static func isOptionKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    guard let first = range.first, b[first] >= 0x61, b[first] <= 0x7A else { return false }
+    for index in range where !((b[index] >= 0x61 && b[index] <= 0x7A) || b[index] == 0x2D) { return false }
+    return true
+  }
+
+  static func tokenizeCharacters(_ line: String) throws(Diagnostic) -> [Token] {
     let chars = Array(line)
     guard chars.count <= Limits.lineLength else {
       throw Diagnostic(

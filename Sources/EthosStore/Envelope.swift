@@ -72,34 +72,39 @@ public struct Envelope: Sendable, Equatable {
 
   /// SHA-256 of `prevHash` followed by the canonical JSON (sorted keys, no
   /// spaces) of every other field. The keys are written out in sorted order
-  /// here rather than sorted at run time: this runs once per appended event.
+  /// into one byte buffer rather than sorted and concatenated as Strings at
+  /// run time: this runs once per appended event and once per verified one.
   public static func hash(
     prevHash: String, seq: Int, type: String, version: Int, occurredAt: Timestamp, recordedAt: String,
     actor: String, origin: String, command: String, data: String
   ) -> String {
-    var text = prevHash
+    var text = [UInt8]()
     text.reserveCapacity(prevHash.utf8.count + data.utf8.count + command.utf8.count + 200)
-    text += "{\"actor\":"
+    text.append(contentsOf: prevHash.utf8)
+    append("{\"actor\":", to: &text)
     JSON.writeString(actor, to: &text)
-    text += ",\"command\":"
+    append(",\"command\":", to: &text)
     JSON.writeString(command, to: &text)
-    text += ",\"data\":"
-    text += data
-    text += ",\"occurredAt\":"
+    append(",\"data\":", to: &text)
+    text.append(contentsOf: data.utf8)
+    append(",\"occurredAt\":", to: &text)
     JSON.writeString(occurredAt.iso, to: &text)
-    text += ",\"origin\":"
+    append(",\"origin\":", to: &text)
     JSON.writeString(origin, to: &text)
-    text += ",\"recordedAt\":"
+    append(",\"recordedAt\":", to: &text)
     JSON.writeString(recordedAt, to: &text)
-    text += ",\"seq\":"
-    text += String(seq)
-    text += ",\"type\":"
+    append(",\"seq\":", to: &text)
+    append(String(seq), to: &text)
+    append(",\"type\":", to: &text)
     JSON.writeString(type, to: &text)
-    text += ",\"version\":"
-    text += String(version)
-    text += "}"
-    let digest = SHA256.hash(data: Array(text.utf8))
-    return hex(digest)
+    append(",\"version\":", to: &text)
+    append(String(version), to: &text)
+    text.append(UInt8(ascii: "}"))
+    return hex(SHA256.hash(data: text))
+  }
+
+  private static func append(_ literal: String, to bytes: inout [UInt8]) {
+    bytes.append(contentsOf: literal.utf8)
   }
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
