@@ -1,21 +1,8 @@
 import EthosDomain
 import EthosEngine
 
-/// A small seeded pseudo-random generator (SplitMix64): the same seed gives
-/// the same script on every machine.
-public struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// The seeded generator the random scripts draw from (see `Workload.swift`).
+public typealias SeededRandom = SeededGenerator
 
 /// Writes random but valid scripts using every write statement of SPEC §3.1,
 /// by keeping a model of what exists. Each line is run on a session as it is
