@@ -73,6 +73,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     EngineError("'\(path)' is already being run — a script cannot source itself, directly or through others")
   }
 
+  static func interrupted(_ script: String, line: Int) -> EngineError {
+    EngineError("interrupted — '\(script)' stopped before line \(line); the statements before it are kept")
+  }
+
   static let invalidUTF8 = EngineError("the line is not valid UTF-8 — save the script as UTF-8")
 
   public static let queryOnly = EngineError(

@@ -32,7 +32,9 @@ public enum Help {
       let width = spec.options.map(\.name.count).max() ?? 0
       for option in spec.options {
         let pad = String(repeating: " ", count: width - option.name.count)
-        let values = option.values.isEmpty ? option.placeholder : option.values.joined(separator: ", ")
+        // Number ranges read better as the range (0-10) than as eleven values.
+        let numeric = option.values.allSatisfy { Int($0) != nil }
+        let values = numeric ? option.placeholder : option.values.joined(separator: ", ")
         lines.append("  \(option.name)=\(pad)  \(values)\(option.list ? " (comma-separated list)" : "")")
       }
     }

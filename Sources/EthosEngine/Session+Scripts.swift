@@ -48,6 +48,7 @@ extension Session {
     if outer { try openBatch() }
     defer { if outer, batch != nil { try? commitBatch() } }
     while let bytes = reader.next() {
+      if interruption?() == true { throw .interrupted(name, line: number + 1) }
       number += 1
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))
       if outcome == .quit { return true }

@@ -67,6 +67,9 @@ public final class Session {
   var batch: Batch?
   /// Set when `bail` stops a nested script, so every enclosing script stops too.
   var stopRequested = false
+  /// Asked between the statements of a script: `true` stops it (the REPL
+  /// answers whether Ctrl-C was pressed since the statement began).
+  public var interruption: (() -> Bool)?
 
   public init(
     store: any EventStore, branch: String = "main", actor: String, wall: any WallClock = SystemClock(),
