@@ -379,7 +379,8 @@ public enum StatementTable {
     StatementSpec(
       words: "clock", group: .history, syntax: "clock [T|+DURATION|live]",
       summary: "show or set the business clock events are stamped with", options: [],
-      rules: "The clock never moves before the last event's time. 'clock live' follows the wall clock (the default).",
+      rules: "'clock' shows it, 'clock T' sets it, 'clock +90m' advances it, 'clock live' follows the wall clock "
+        + "(the default). The clock never moves before the last event's time.",
       example: "clock 2021-01-04T08:00", arguments: [ArgumentSpec(.words(["live"]), optional: true)]),
     // scenarios
     StatementSpec(
@@ -401,8 +402,10 @@ public enum StatementTable {
       example: "what-if champion ben", arguments: [ArgumentSpec(.write)]),
     // scripts & settings
     StatementSpec(
-      words: "source", group: .scripts, syntax: "source FILE", summary: "run a script (relative to the current script)",
-      options: [], rules: "", example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
+      words: "source", group: .scripts, syntax: "source FILE", summary: "run a script",
+      options: [],
+      rules: "A relative FILE is read from the folder of the script that sources it, else from the working directory. "
+        + "Writes commit in batches; Ctrl-C in the REPL stops the script between two statements.", example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
     StatementSpec(
       words: "expect", group: .scripts, syntax: "expect PATH ==|!=|<|<=|>|>= VALUE",
       summary: "assert on the JSON of a query; a failed expect is an error", options: [],

@@ -54,17 +54,17 @@ extension Substring {
 ///
 /// Pure: it sees the line left of the cursor, a state, the branch names and a
 /// directory lister, so every position can be unit-tested without a terminal.
-public struct Completer {
+public struct Completer: Sendable {
   public var state: State
   public var branches: [String]
   /// Entries of a directory (`""` is the working directory), directories
   /// with a trailing `/`.
-  public var listDirectory: (String) -> [String]
+  public var listDirectory: @Sendable (String) -> [String]
 
   /// How many `@N` candidates at most: the newest events matching.
   public static let seqLimit = 20
 
-  public init(state: State, branches: [String] = [], listDirectory: @escaping (String) -> [String] = { _ in [] }) {
+  public init(state: State, branches: [String] = [], listDirectory: @escaping @Sendable (String) -> [String] = { _ in [] }) {
     self.state = state
     self.branches = branches
     self.listDirectory = listDirectory
@@ -232,8 +232,12 @@ public struct Completer {
   /// What a positional slot offers for `current`.
   func offer(_ slot: Slot, _ current: String, positionals: [Word], spec: StatementSpec) -> Completion {
     switch slot {
-    case .free, .query, .write:
+    case .free:
       return Completion(fragment: current, candidates: [])
+    case .query:
+      return complete([], current, among: .queries)
+    case .write:
+      return complete([], current, among: .writes)
     case .keyword(let word):
       return Completion(fragment: current, candidates: Completer.matching(current, [word]))
     case .words(let words):
