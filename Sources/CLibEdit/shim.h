@@ -1,6 +1,7 @@
 #ifndef ETHOS_CLIBEDIT_SHIM_H
 #define ETHOS_CLIBEDIT_SHIM_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,14 @@ static inline int ethos_sigint_install(ethos_signal_fn fn, struct sigaction *old
   action.sa_handler = fn;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  return sigaction(SIGINT, &action, old);
+  int result = sigaction(SIGINT, &action, old);
+  // A parent may have started us with SIGINT blocked (the mask survives exec):
+  // Ctrl-C would then stay pending and never stop a script.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  return result;
 }
 static inline int ethos_sigint_restore(const struct sigaction *old) { return sigaction(SIGINT, old, NULL); }
 
