@@ -348,7 +348,8 @@ public enum StatementTable {
       options: [], rules: "", example: "who ana", arguments: [.ref(.anyId)]),
     StatementSpec(
       words: "trend", group: .queries, syntax: "trend PATH [by=day|week|month]", summary: "a figure over time",
-      options: [OptionSpec("by", TrendBucket.self)], rules: "PATH as for expect, e.g. culture.indicators.nps.value.",
+      options: [OptionSpec("by", TrendBucket.self)], rules: "PATH as for expect, e.g. culture.indicators.nps.value; by=week by default. Each point is computed over "
+        + "the observations inside its bucket.",
       example: "trend matrix.cells.staff.stress.mean by=week", arguments: [ArgumentSpec(.path)]),
     // history & time travel
     StatementSpec(
@@ -386,7 +387,7 @@ public enum StatementTable {
     StatementSpec(
       words: "branch", group: .scenarios, syntax: "branch NAME [from=@N]",
       summary: "start a what-if branch sharing history up to N, and switch to it", options: [OptionSpec("from", "@N", .seq)],
-      rules: "", example: "branch champions-everywhere from=@150", arguments: [.free]),
+      rules: "N defaults to the head of the current branch; NAME must be new.", example: "branch champions-everywhere from=@150", arguments: [.free]),
     StatementSpec(
       words: "switch", group: .scenarios, syntax: "switch NAME", summary: "change branch", options: [], rules: "",
       example: "switch main", arguments: [ArgumentSpec(.branch)]),

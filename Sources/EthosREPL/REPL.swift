@@ -20,6 +20,8 @@ private let interruptPressed = Atomic<Bool>(false)
 public enum REPL {
   /// History entries kept in the history file.
   public static let historySize: Int32 = 1000
+  /// More candidates than this are counted, not listed: a screenful of ids helps no one.
+  public static let listLimit = 200
 
   /// Runs the REPL until `quit`, `exit` or Ctrl-D. Returns 3 when the store
   /// failed, else 0: a statement that fails in a REPL is reported and
@@ -222,7 +224,11 @@ final class LineEditor {
     if !insertion.isEmpty { el_insertstr(editLine, insertion) }
     guard completion.candidates.count > 1 else { return UInt8(CC_REFRESH) }
     var text = "\n"
-    for row in REPL.columns(completion.candidates, width: Int(ethos_terminal_columns(1))) { text += row + "\n" }
+    if completion.candidates.count > REPL.listLimit {
+      text += "(\(completion.candidates.count) candidates — type a few more letters)\n"
+    } else {
+      for row in REPL.columns(completion.candidates, width: Int(ethos_terminal_columns(1))) { text += row + "\n" }
+    }
     fputs(text, ethos_stdout())
     fflush(ethos_stdout())
     return UInt8(CC_REDISPLAY)

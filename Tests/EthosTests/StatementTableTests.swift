@@ -73,6 +73,27 @@ import TestSupport
     #expect(banner.last?.contains("type 'help'") == true)
   }
 
+  @Test func interruptionStopsAScriptBetweenStatements() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let path = dir + "/two.ethos"
+    try "hire ana \"Ana\"\nhire ben \"Ben\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let h = try Harness()
+    var asked = 0
+    // Ctrl-C "pressed" while the first statement runs.
+    h.session.interruption = {
+      asked += 1
+      return asked > 1
+    }
+    let output = h.run("source \(path)")
+    #expect(
+      output == """
+        @1 EmployeeHired ana "Ana" (general, staff)
+        error: interrupted — '\(path)' stopped before line 2; the statements before it are kept
+
+        """)
+    #expect(h.eventCount == 1)
+  }
+
   @Test func columnsFillDownThenAcross() {
     #expect(REPL.columns(["a", "bb", "c", "d", "e"], width: 9) == ["a   d", "bb  e", "c"])
     #expect(REPL.columns(["one", "two"], width: 80) == ["one  two"])
