@@ -44,7 +44,9 @@ let package = Package(
       dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore"],
       swiftSettings: strict
     ),
-    .target(name: "EthosREPL", dependencies: ["EthosEngine", "CLibEdit"], swiftSettings: strict),
+    .target(
+      name: "EthosREPL", dependencies: ["EthosDomain", "EthosLanguage", "EthosEngine", "EthosStore", "CLibEdit"],
+      swiftSettings: strict),
     .target(
       name: "EthosCLI",
       dependencies: [

@@ -1,7 +1,11 @@
 #ifndef ETHOS_CLIBEDIT_SHIM_H
 #define ETHOS_CLIBEDIT_SHIM_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <histedit.h>
 
 // libedit's el_set, el_get and history are variadic, which Swift cannot call;
@@ -52,6 +56,39 @@ static inline int ethos_history_load(History *h, HistEvent *ev, const char *path
 static inline int ethos_history_save(History *h, HistEvent *ev, const char *path) {
   return history(h, ev, H_SAVE, path);
 }
+/// Turns off ISIG while libedit edits a line, so Ctrl-C arrives as a key
+/// (bound to ethos-interrupt) instead of a signal; outside el_gets the
+/// terminal is cooked again and Ctrl-C is SIGINT.
+static inline int ethos_el_set_tty_noisig(EditLine *el) {
+  return el_set(el, EL_SETTY, "-d", "-isig", NULL);
+}
+/// The terminal's width in columns, 80 when it cannot be told.
+static inline int ethos_terminal_columns(int fd) {
+  struct winsize size;
+  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+typedef void (*ethos_signal_fn)(int);
+
+/// Installs `fn` for SIGINT (restarting interrupted system calls), saving the old action.
+static inline int ethos_sigint_install(ethos_signal_fn fn, struct sigaction *old) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = fn;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  int result = sigaction(SIGINT, &action, old);
+  // A parent may have started us with SIGINT blocked (the mask survives exec):
+  // Ctrl-C would then stay pending and never stop a script.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  return result;
+}
+static inline int ethos_sigint_restore(const struct sigaction *old) { return sigaction(SIGINT, old, NULL); }
+
 static inline FILE *ethos_stdin(void) { return stdin; }
 static inline FILE *ethos_stdout(void) { return stdout; }
 static inline FILE *ethos_stderr(void) { return stderr; }

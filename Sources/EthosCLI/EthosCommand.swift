@@ -59,7 +59,7 @@ struct Interactive: ParsableCommand {
   func run() throws {
     let session = try options.openSession()
     if Environment.stdinIsTerminal {
-      let status = REPL.run(session)
+      let status = REPL.run(session, version: EthosCommand.configuration.version)
       session.checkpoint()
       session.console.flush()
       throw ExitCode(status)

@@ -39,6 +39,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         + "set it with 'clock \(head.iso)' or later, or 'clock live'")
   }
 
+  static func replayInterrupted(after seq: Int) -> EngineError {
+    EngineError("replay interrupted after @\(seq) (Ctrl-C)")
+  }
+
   static let busy = EngineError("the store is busy: another writer keeps appending — try the statement again")
 
   static func noEvent(_ seq: Int, head: Int) -> EngineError {
@@ -82,6 +86,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 
   static func sourceCycle(_ path: String) -> EngineError {
     EngineError("'\(path)' is already being run — a script cannot source itself, directly or through others")
+  }
+
+  static func interrupted(_ script: String, line: Int) -> EngineError {
+    EngineError("interrupted — '\(script)' stopped before line \(line); the statements before it are kept")
   }
 
   static let invalidUTF8 = EngineError("the line is not valid UTF-8 — save the script as UTF-8")

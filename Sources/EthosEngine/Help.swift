@@ -3,6 +3,9 @@ import EthosLanguage
 /// `help` and `help STATEMENT`, read from the statement table that also
 /// drives the parser and completion.
 public enum Help {
+  /// Lines are wrapped to this many characters, so help reads well on an 80-100 column terminal.
+  static let width = 100
+
   public static func render(topic: String?) throws(EngineError) -> [String] {
     guard let topic else { return overview() }
     let key = topic == "exit" ? "quit" : topic
@@ -22,6 +25,12 @@ public enum Help {
         lines.append("  " + spec.words + String(repeating: " ", count: width - spec.words.count + 2) + spec.summary)
       }
     }
+    lines.append("")
+    lines += wrap(
+      "ids are lowercase letters, digits, '.', '_' and '-', one thing each across the whole log; @N names event N; "
+        + "times are YYYY-MM-DD[THH:MM[:SS]] (UTC); durations N with m, h, d or w. Tab completes words, options, "
+        + "values and ids.",
+      first: "", rest: "")
     return lines
   }
 
@@ -32,12 +41,37 @@ public enum Help {
       let width = spec.options.map(\.name.count).max() ?? 0
       for option in spec.options {
         let pad = String(repeating: " ", count: width - option.name.count)
-        let values = option.values.isEmpty ? option.placeholder : option.values.joined(separator: ", ")
-        lines.append("  \(option.name)=\(pad)  \(values)\(option.list ? " (comma-separated list)" : "")")
+        // Number ranges read better as the range (0-10) than as eleven values.
+        let numeric = option.values.allSatisfy { Int($0) != nil }
+        let values = numeric ? option.placeholder : option.values.joined(separator: ", ")
+        let head = "  \(option.name)=\(pad)  "
+        lines += wrap(
+          values + (option.list ? " (comma-separated list)" : ""), first: head,
+          rest: String(repeating: " ", count: head.count))
       }
     }
-    if !spec.rules.isEmpty { lines.append("rules: \(spec.rules)") }
+    if !spec.rules.isEmpty { lines += wrap(spec.rules, first: "rules: ", rest: "  ") }
     lines.append("example: \(spec.example)")
+    return lines
+  }
+
+  /// Words of `text` in lines of at most ``width`` characters (a longer word
+  /// gets a line of its own), the first line starting with `first`, the
+  /// others with `rest`.
+  static func wrap(_ text: String, first: String, rest: String) -> [String] {
+    var lines = [String]()
+    var line = first
+    var empty = true
+    for word in text.split(separator: " ") {
+      if !empty, line.count + 1 + word.count > width {
+        lines.append(line)
+        line = rest
+        empty = true
+      }
+      line += (empty ? "" : " ") + word
+      empty = false
+    }
+    lines.append(line)
     return lines
   }
 }

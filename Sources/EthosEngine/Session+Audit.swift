@@ -69,6 +69,11 @@ extension Session {
           }
         }
         if stepping, envelope.seq < last, !waitForStep(after: envelope.seq) { break chunks }
+        // Ctrl-C in the REPL stops a long replay after the event in hand.
+        if interruption?() == true, envelope.seq < last {
+          console.flush()
+          throw .replayInterrupted(after: envelope.seq)
+        }
       }
       seq = end + 1
     }

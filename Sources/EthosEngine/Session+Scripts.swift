@@ -48,6 +48,11 @@ extension Session {
     if outer { try openBatch() }
     var stopped = false
     while let bytes = reader.next() {
+      if interruption?() == true {
+        // What ran before Ctrl-C is kept: commit it, then say where the script stopped.
+        if outer { try commitBatch() }
+        throw .interrupted(name, line: number + 1)
+      }
       number += 1
       let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))

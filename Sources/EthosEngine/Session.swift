@@ -90,6 +90,9 @@ public final class Session {
   /// Reads one line at an interactive terminal, showing the prompt given;
   /// `nil` at end of input. The REPL sets it; `replay step` needs it.
   public var stepReader: ((String) -> String?)?
+  /// Asked between the statements of a script: `true` stops it (the REPL
+  /// answers whether Ctrl-C was pressed since the statement began).
+  public var interruption: (() -> Bool)?
 
   public init(
     store: any EventStore, branch: String = "main", actor: String, wall: any WallClock = SystemClock(),

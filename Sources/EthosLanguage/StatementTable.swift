@@ -13,6 +13,88 @@ public enum StatementGroup: String, Sendable, CaseIterable {
   case scripts = "scripts & settings"
 }
 
+/// The things of the current state a word can name: completion offers their ids.
+public enum Reference: Sendable, Equatable {
+  case activeEmployee
+  /// Any employee ever hired (departed ones too).
+  case knownEmployee
+  /// An active employee or the word `company` (`say`).
+  case employeeOrCompany
+  /// An active employee with level=leader (`lead`).
+  case leader
+  /// An active employee who is not a champion yet.
+  case championCandidate
+  case champion
+  /// An active employee not on the service team.
+  case teamCandidate
+  case teamMember
+  case activeCustomer
+  /// Any customer ever registered (lost ones too).
+  case knownCustomer
+  case engagedPartner
+  /// An active customer, active employee or engaged partner, other than the
+  /// employee named earlier in the statement.
+  case party
+  case openPromise
+  case openStress
+  case deficiency
+  case openAction
+  /// A department someone was hired into.
+  case department
+  /// A customer segment in use.
+  case segment
+  /// Any id of the log.
+  case anyId
+}
+
+/// What a word of a statement holds, so completion knows what to offer.
+public enum Slot: Sendable, Equatable {
+  /// A fresh id, a name or free text: nothing to offer.
+  case free
+  /// A fixed word the syntax requires (`with`, `by`, `to`, `for`).
+  case keyword(String)
+  /// One of a closed list of words.
+  case words([String])
+  /// An id of the current state.
+  case ref(Reference)
+  /// Ids of the current state separated by commas (`train ana,ben`).
+  case refList(Reference)
+  /// An event as `@N` (times are accepted where the syntax says so).
+  case seq
+  /// `org`, `dept:D` or `employee:EMP`.
+  case scope
+  /// A query with its own words and options (`as of`, `compare`).
+  case query
+  /// A write statement (`what-if`).
+  case write
+  /// A file path (`source`).
+  case file
+  /// A JSON path such as `culture.indicators.nps.value` (`expect`, `trend`).
+  case path
+  /// A statement name (`help`).
+  case topic
+  /// A setting name, then its value (`set format json`).
+  case setting
+  /// A branch name.
+  case branch
+}
+
+/// A positional word of a statement.
+public struct ArgumentSpec: Sendable, Equatable {
+  public let slot: Slot
+  public let optional: Bool
+
+  public init(_ slot: Slot, optional: Bool = false) {
+    self.slot = slot
+    self.optional = optional
+  }
+
+  static let free = ArgumentSpec(.free)
+  static let note = ArgumentSpec(.free, optional: true)
+  static func ref(_ reference: Reference) -> ArgumentSpec { ArgumentSpec(.ref(reference)) }
+  static func keyword(_ word: String) -> ArgumentSpec { ArgumentSpec(.keyword(word)) }
+}
+
 /// An option a statement accepts, with its allowed values when they are a closed list.
 public struct OptionSpec: Sendable, Equatable {
   public let name: String
@@ -22,12 +104,19 @@ public struct OptionSpec: Sendable, Equatable {
   public let placeholder: String
   /// Whether several values may be given, comma-separated (`did=`).
   public let list: Bool
+  /// What a free value names, for completion (`about=` an employee, `from=` an event).
+  public let slot: Slot
 
-  public init(_ name: String, _ placeholder: String, values: [String] = [], list: Bool = false) {
+  public init(_ name: String, _ placeholder: String, values: [String] = [], list: Bool = false, slot: Slot = .free) {
     self.name = name
     self.placeholder = placeholder
     self.values = values
     self.list = list
+    self.slot = values.isEmpty ? slot : .words(values)
+  }
+
+  init(_ name: String, _ placeholder: String, _ slot: Slot) {
+    self.init(name, placeholder, slot: slot)
   }
 
   init<V: Vocabulary>(_ name: String, _ type: V.Type, list: Bool = false) {
@@ -47,6 +136,27 @@ public struct StatementSpec: Sendable, Equatable {
   /// Rules and notes beyond the syntax.
   public let rules: String
   public let example: String
+  /// The positional words after the leading words, in order.
+  public let arguments: [ArgumentSpec]
+
+  init(
+    words: String, group: StatementGroup, syntax: String, summary: String, options: [OptionSpec], rules: String,
+    example: String, arguments: [ArgumentSpec] = []
+  ) {
+    self.words = words
+    self.group = group
+    self.syntax = syntax
+    self.summary = summary
+    self.options = options
+    self.rules = rules
+    self.example = example
+    self.arguments = arguments
+  }
+
+  /// Whether the statement appends events (`what-if` takes only these).
+  public var isWrite: Bool {
+    [.people, .interactions, .stress, .voice, .plan].contains(group)
+  }
 
   public func option(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
 }
@@ -60,60 +170,60 @@ public enum StatementTable {
       syntax: "hire ID \"NAME\" [dept=D] [role=R] [level=staff|manager|leader] [facing=yes|no] [orientation=1-5] [skills=1-5]",
       summary: "hire an employee (EmployeeHired)",
       options: [
-        OptionSpec("dept", "D"), OptionSpec("role", "R"), OptionSpec("level", Level.self),
+        OptionSpec("dept", "D", .ref(.department)), OptionSpec("role", "R"), OptionSpec("level", Level.self),
         OptionSpec("facing", YesNo.self), OptionSpec("orientation", "1-5", values: ["1", "2", "3", "4", "5"]),
         OptionSpec("skills", "1-5", values: ["1", "2", "3", "4", "5"]),
       ],
       rules: "ID must be new. Defaults: dept=general level=staff facing=yes orientation=3 skills=3.",
-      example: "hire ana \"Ana Lima\" dept=front-desk level=manager orientation=5 skills=4"),
+      example: "hire ana \"Ana Lima\" dept=front-desk level=manager orientation=5 skills=4", arguments: [.free, .free]),
     StatementSpec(
       words: "depart", group: .people, syntax: "depart EMP [reason=resigned|dismissed|retired|other]",
       summary: "an employee leaves (EmployeeDeparted)", options: [OptionSpec("reason", DepartureReason.self)],
-      rules: "EMP must be an active employee; the id is never reused.", example: "depart ana reason=resigned"),
+      rules: "EMP must be an active employee; the id is never reused.", example: "depart ana reason=resigned", arguments: [.ref(.activeEmployee)]),
     StatementSpec(
       words: "engage", group: .people, syntax: "engage ID \"NAME\" kind=vendor|subcontractor",
       summary: "engage a vendor or subcontractor (PartnerEngaged)", options: [OptionSpec("kind", PartnerKind.self)],
-      rules: "ID must be new; kind= is required.", example: "engage linens \"Linen Co\" kind=vendor"),
+      rules: "ID must be new; kind= is required.", example: "engage linens \"Linen Co\" kind=vendor", arguments: [.free, .free]),
     StatementSpec(
       words: "release", group: .people, syntax: "release PARTNER", summary: "end a partnership (PartnerReleased)",
-      options: [], rules: "PARTNER must be engaged.", example: "release linens"),
+      options: [], rules: "PARTNER must be engaged.", example: "release linens", arguments: [.ref(.engagedPartner)]),
     StatementSpec(
       words: "customer", group: .people, syntax: "customer ID \"NAME\" [segment=S]",
-      summary: "register a customer (CustomerRegistered)", options: [OptionSpec("segment", "S")],
-      rules: "ID must be new.", example: "customer acme \"Acme Travel\" segment=business"),
+      summary: "register a customer (CustomerRegistered)", options: [OptionSpec("segment", "S", .ref(.segment))],
+      rules: "ID must be new.", example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
     StatementSpec(
       words: "lose", group: .people, syntax: "lose CUST [\"reason\"]", summary: "a customer goes away (CustomerLost)",
-      options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\""),
+      options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\"", arguments: [.ref(.activeCustomer), .note]),
     StatementSpec(
       words: "champion", group: .people, syntax: "champion EMP [area=\"…\"]",
       summary: "name a service champion (ChampionNamed)", options: [OptionSpec("area", "\"…\"")],
       rules: "EMP must be active and not already a champion; any level.",
-      example: "champion ben area=\"housekeeping\""),
+      example: "champion ben area=\"housekeeping\"", arguments: [.ref(.championCandidate)]),
     StatementSpec(
       words: "unchampion", group: .people, syntax: "unchampion EMP", summary: "a champion stands down (ChampionStoodDown)",
-      options: [], rules: "EMP must be a current champion.", example: "unchampion ben"),
+      options: [], rules: "EMP must be a current champion.", example: "unchampion ben", arguments: [.ref(.champion)]),
     StatementSpec(
       words: "team join", group: .people, syntax: "team join EMP",
       summary: "join the dedicated service team (ServiceTeamJoined)", options: [],
-      rules: "EMP must be active and not on the team.", example: "team join ana"),
+      rules: "EMP must be active and not on the team.", example: "team join ana", arguments: [.ref(.teamCandidate)]),
     StatementSpec(
       words: "team leave", group: .people, syntax: "team leave EMP", summary: "leave the service team (ServiceTeamLeft)",
-      options: [], rules: "EMP must be on the team.", example: "team leave ana"),
+      options: [], rules: "EMP must be on the team.", example: "team leave ana", arguments: [.ref(.teamMember)]),
     StatementSpec(
       words: "lead", group: .people, syntax: "lead EMP communicate|model|recognize|review|frontline [\"note\"]",
       summary: "a senior leader acts visibly (LeadershipActed)", options: [],
       rules: "EMP must be an active employee with level=leader.",
-      example: "lead cora frontline \"worked the desk at check-in\""),
+      example: "lead cora frontline \"worked the desk at check-in\"", arguments: [.ref(.leader), ArgumentSpec(.words(LeadActivity.allCases.map(\.rawValue))), .note]),
     StatementSpec(
       words: "say", group: .people, syntax: "say BY \"TEXT\" [to=internal|external]",
       summary: "record what a leader or the company says (StatementMade)", options: [OptionSpec("to", Addressee.self)],
       rules: "BY is an active employee or 'company'; to=external by default. Words like focus, initiative, tactic or "
         + "campaign count as tactic language.",
-      example: "say company \"Service is how we work, every day\" to=internal"),
+      example: "say company \"Service is how we work, every day\" to=internal", arguments: [.ref(.employeeOrCompany), .free]),
     StatementSpec(
       words: "train", group: .people, syntax: "train EMP[,EMP…] topic=phone-courtesy|follow-up|ownership|problem-resolution|other",
       summary: "record completed training (TrainingCompleted)", options: [OptionSpec("topic", TrainingTopic.self)],
-      rules: "Every EMP must be an active employee; topic= is required.", example: "train ana,ben topic=ownership"),
+      rules: "Every EMP must be an active employee; topic= is required.", example: "train ana,ben topic=ownership", arguments: [ArgumentSpec(.refList(.activeEmployee))]),
     // interactions
     StatementSpec(
       words: "log", group: .interactions,
@@ -127,19 +237,19 @@ public enum StatementTable {
       ],
       rules: "EMP is an active employee; PARTY an active customer, another active employee or an engaged partner. "
         + "Defaults: mode=transaction channel=other outcome=0.",
-      example: "log ana with acme mode=relationship channel=phone outcome=+2 did=answered-on-spot,courteous"),
+      example: "log ana with acme mode=relationship channel=phone outcome=+2 did=answered-on-spot,courteous", arguments: [.ref(.activeEmployee), .keyword("with"), .ref(.party), .note]),
     StatementSpec(
       words: "promise", group: .interactions, syntax: "promise ID by EMP to PARTY due=T|+DURATION [\"what\"]",
       summary: "record a promise (PromiseMade)", options: [OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; EMP an active employee; PARTY an active party other than EMP; due= is required "
-        + "(+3d counts from now).",
-      example: "promise p1 by ana to acme due=+2d \"call back with the refund\""),
+        + "(+3d counts from the promise's time on the clock).",
+      example: "promise p1 by ana to acme due=+2d \"call back with the refund\"", arguments: [.free, .keyword("by"), .ref(.activeEmployee), .keyword("to"), .ref(.party), .note]),
     StatementSpec(
       words: "keep", group: .interactions, syntax: "keep PROMISE", summary: "a promise is kept (PromiseKept)",
-      options: [], rules: "PROMISE must be open.", example: "keep p1"),
+      options: [], rules: "PROMISE must be open.", example: "keep p1", arguments: [.ref(.openPromise)]),
     StatementSpec(
       words: "break", group: .interactions, syntax: "break PROMISE", summary: "a promise is broken (PromiseBroken)",
-      options: [], rules: "PROMISE must be open.", example: "break p1"),
+      options: [], rules: "PROMISE must be open.", example: "break p1", arguments: [.ref(.openPromise)]),
     // stress
     StatementSpec(
       words: "stress begin", group: .stress,
@@ -147,78 +257,73 @@ public enum StatementTable {
       summary: "a stress window opens (StressBegan)",
       options: [
         OptionSpec("kind", StressKind.self), OptionSpec("severity", "1-3", values: ["1", "2", "3"]),
-        OptionSpec("scope", "org|dept:D|employee:EMP", values: ["org", "dept:", "employee:"]),
+        OptionSpec("scope", "org|dept:D|employee:EMP", .scope),
       ],
       rules: "ID must be new; D a department someone was hired into; EMP an active employee. "
         + "Defaults: severity=2 scope=org.",
-      example: "stress begin storm kind=weather severity=3 \"hurricane warning\""),
+      example: "stress begin storm kind=weather severity=3 \"hurricane warning\"", arguments: [.free, .note]),
     StatementSpec(
       words: "stress end", group: .stress, syntax: "stress end ID", summary: "a stress window closes (StressEnded)",
-      options: [], rules: "ID must be an open stress window.", example: "stress end storm"),
+      options: [], rules: "ID must be an open stress window.", example: "stress end storm", arguments: [.ref(.openStress)]),
     // voice of the customer
     StatementSpec(
       words: "feedback", group: .voice, syntax: "feedback CUST score=0-10 [about=EMP] [\"comment\"]",
       summary: "a customer's rating (FeedbackReceived)",
-      options: [OptionSpec("score", "0-10"), OptionSpec("about", "EMP")],
+      options: [OptionSpec("score", "0-10", values: (0...10).map(String.init)), OptionSpec("about", "EMP", .ref(.knownEmployee))],
       rules: "CUST a known customer (a lost one too); EMP a known employee; score= is required.",
-      example: "feedback acme score=9 about=ana \"quick and kind\""),
+      example: "feedback acme score=9 about=ana \"quick and kind\"", arguments: [.ref(.knownCustomer), .note]),
     StatementSpec(
       words: "complain", group: .voice, syntax: "complain CUST [about=EMP] [level=frontline|manager|head-office] [\"text\"]",
       summary: "a customer complains (ComplaintReceived)",
-      options: [OptionSpec("about", "EMP"), OptionSpec("level", ComplaintLevel.self)],
+      options: [OptionSpec("about", "EMP", .ref(.knownEmployee)), OptionSpec("level", ComplaintLevel.self)],
       rules: "CUST a known customer (a lost one too); EMP a known employee; level=frontline by default.",
-      example: "complain acme about=ben level=manager \"room not ready\""),
+      example: "complain acme about=ben level=manager \"room not ready\"", arguments: [.ref(.knownCustomer), .note]),
     StatementSpec(
       words: "follow-up", group: .voice, syntax: "follow-up CUST by EMP [\"note\"]",
       summary: "close the loop with a customer (FollowUpMade)", options: [],
       rules: "CUST a known customer; EMP an active employee. Closes the customer's open complaints and detractor "
         + "feedback; with none open it is a proactive call.",
-      example: "follow-up acme by ana \"refund confirmed\""),
+      example: "follow-up acme by ana \"refund confirmed\"", arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note]),
     StatementSpec(
       words: "pulse", group: .voice, syntax: "pulse EMP score=0-10", summary: "an employee's eNPS answer (PulseRecorded)",
-      options: [OptionSpec("score", "0-10")], rules: "EMP must be active; score= is required.",
-      example: "pulse ben score=8"),
+      options: [OptionSpec("score", "0-10", values: (0...10).map(String.init))], rules: "EMP must be active; score= is required.",
+      example: "pulse ben score=8", arguments: [.ref(.activeEmployee)]),
     // plan
     StatementSpec(
       words: "deficiency", group: .plan, syntax: "deficiency ID \"WHAT\" [area=INDICATOR]",
       summary: "name something to correct (DeficiencyIdentified)",
       options: [OptionSpec("area", "INDICATOR", values: IndicatorName.allCases.map(\.rawValue) + ["matrix"])],
       rules: "ID must be new; INDICATOR a culture indicator name or 'matrix'.",
-      example: "deficiency d1 \"staff snap at each other in storms\" area=matrix"),
+      example: "deficiency d1 \"staff snap at each other in storms\" area=matrix", arguments: [.free, .free]),
     StatementSpec(
       words: "plan", group: .plan, syntax: "plan ID for DEFICIENCY owner=EMP due=T|+DURATION [\"what\"]",
       summary: "plan an action against a deficiency (ActionPlanned); 'plan' alone lists the plan",
-      options: [OptionSpec("owner", "EMP"), OptionSpec("due", "T|+DURATION")],
+      options: [OptionSpec("owner", "EMP", .ref(.activeEmployee)), OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; DEFICIENCY known; owner an active employee; owner= and due= are required.",
-      example: "plan a1 for d1 owner=cora due=+2w \"storm-week staff huddles\""),
+      example: "plan a1 for d1 owner=cora due=+2w \"storm-week staff huddles\"", arguments: [.free, .keyword("for"), .ref(.deficiency), .note]),
     StatementSpec(
       words: "done", group: .plan, syntax: "done ACTION", summary: "an action is completed (ActionCompleted)",
-      options: [], rules: "ACTION must be open.", example: "done a1"),
+      options: [], rules: "ACTION must be open.", example: "done a1", arguments: [.ref(.openAction)]),
     StatementSpec(
       words: "retract", group: .plan, syntax: "retract @N \"REASON\"",
       summary: "withdraw an observation logged in error (EventRetracted)", options: [],
       rules: "@N is an InteractionLogged, FeedbackReceived, ComplaintReceived, PulseRecorded, StatementMade, "
         + "TrainingCompleted or LeadershipActed event not already retracted; projections then ignore it, the log keeps it.",
-      example: "retract @42 \"logged against the wrong customer\""),
-    StatementSpec(
-      words: "clock", group: .plan, syntax: "clock [T|+DURATION|live]",
-      summary: "show or set the business clock events are stamped with", options: [],
-      rules: "The clock never moves before the last event's time. 'clock live' follows the wall clock (the default).",
-      example: "clock 2021-01-04T08:00"),
+      example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free]),
     // queries
     StatementSpec(
       words: "matrix", group: .queries, syntax: "matrix [dept=D]", summary: "the Service Culture Matrix",
-      options: [OptionSpec("dept", "D")], rules: "dept= counts only interactions served by employees of D.",
+      options: [OptionSpec("dept", "D", .ref(.department))], rules: "dept= counts only interactions served by employees of D.",
       example: "matrix dept=front-desk"),
     StatementSpec(
       words: "culture", group: .queries, syntax: "culture", summary: "the scorecard: indicators and the strategy verdict",
       options: [], rules: "", example: "culture"),
     StatementSpec(
       words: "employees", group: .queries, syntax: "employees [all]", summary: "active employees (all: departed too)",
-      options: [], rules: "", example: "employees all"),
+      options: [], rules: "", example: "employees all", arguments: [ArgumentSpec(.words(["all"]), optional: true)]),
     StatementSpec(
       words: "customers", group: .queries, syntax: "customers [all]", summary: "active customers (all: lost too)",
-      options: [], rules: "", example: "customers"),
+      options: [], rules: "", example: "customers", arguments: [ArgumentSpec(.words(["all"]), optional: true)]),
     StatementSpec(
       words: "partners", group: .queries, syntax: "partners", summary: "vendors and subcontractors", options: [],
       rules: "", example: "partners"),
@@ -230,80 +335,89 @@ public enum StatementTable {
       example: "team"),
     StatementSpec(
       words: "promises", group: .queries, syntax: "promises [open|overdue|kept|broken]", summary: "promises and their state",
-      options: [], rules: "", example: "promises overdue"),
+      options: [], rules: "", example: "promises overdue", arguments: [ArgumentSpec(.words(PromiseFilter.allCases.map(\.rawValue)), optional: true)]),
     StatementSpec(
       words: "stresses", group: .queries, syntax: "stresses [open]", summary: "stress windows", options: [], rules: "",
-      example: "stresses open"),
+      example: "stresses open", arguments: [ArgumentSpec(.words(["open"]), optional: true)]),
     StatementSpec(
       words: "at-risk", group: .queries, syntax: "at-risk",
       summary: "active customers whose latest interaction went badly and who never complained", options: [], rules: "",
       example: "at-risk"),
     StatementSpec(
       words: "who", group: .queries, syntax: "who ID", summary: "a party's profile, figures and last 20 events",
-      options: [], rules: "", example: "who ana"),
+      options: [], rules: "", example: "who ana", arguments: [.ref(.anyId)]),
     StatementSpec(
       words: "trend", group: .queries, syntax: "trend PATH [by=day|week|month]", summary: "a figure over time",
-      options: [OptionSpec("by", TrendBucket.self)], rules: "PATH as for expect, e.g. culture.indicators.nps.value.",
-      example: "trend matrix.cells.staff.stress.mean by=week"),
+      options: [OptionSpec("by", TrendBucket.self)], rules: "PATH as for expect, e.g. culture.indicators.nps.value; by=week by default. Each point is computed over "
+        + "the observations inside its bucket.",
+      example: "trend matrix.cells.staff.stress.mean by=week", arguments: [ArgumentSpec(.path)]),
     // history & time travel
     StatementSpec(
       words: "as of", group: .history, syntax: "as of @N|T QUERY", summary: "run a query on the state as it was then",
-      options: [], rules: "@N: just after event N; T: the last event at or before T.", example: "as of @120 matrix"),
+      options: [], rules: "@N: just after event N; T: the last event at or before T.", example: "as of @120 matrix", arguments: [ArgumentSpec(.seq), ArgumentSpec(.query)]),
     StatementSpec(
       words: "history", group: .history, syntax: "history [type=EVENT] [who=ID] [since=@N|T] [until=@N|T] [last=N]",
       summary: "the audit trail",
       options: [
-        OptionSpec("type", EventType.self), OptionSpec("who", "ID"), OptionSpec("since", "@N|T"),
-        OptionSpec("until", "@N|T"), OptionSpec("last", "N"),
+        OptionSpec("type", EventType.self), OptionSpec("who", "ID", .ref(.anyId)), OptionSpec("since", "@N|T", .seq),
+        OptionSpec("until", "@N|T", .seq), OptionSpec("last", "N"),
       ],
       rules: "", example: "history who=ana last=10"),
     StatementSpec(
       words: "show", group: .history, syntax: "show @N", summary: "one event whole: payload, metadata, hashes",
-      options: [], rules: "", example: "show @42"),
+      options: [], rules: "", example: "show @42", arguments: [ArgumentSpec(.seq)]),
     StatementSpec(
       words: "replay", group: .history, syntax: "replay [from=@A] [to=@B] [step]",
       summary: "re-apply events in order, printing the indicators each changed",
-      options: [OptionSpec("from", "@A"), OptionSpec("to", "@B")],
-      rules: "step waits for Enter between events (interactive only; q stops).", example: "replay from=@100 to=@120"),
+      options: [OptionSpec("from", "@A", .seq), OptionSpec("to", "@B", .seq)],
+      rules: "step waits for Enter between events (interactive only; q stops).", example: "replay from=@100 to=@120", arguments: [ArgumentSpec(.words(["step"]), optional: true)]),
     StatementSpec(
       words: "diff", group: .history, syntax: "diff @A|T @B|T", summary: "how culture and matrix changed between two points",
-      options: [], rules: "", example: "diff @100 @200"),
+      options: [], rules: "", example: "diff @100 @200", arguments: [ArgumentSpec(.seq), ArgumentSpec(.seq)]),
     StatementSpec(
       words: "verify", group: .history, syntax: "verify", summary: "recompute the hash chain", options: [], rules: "",
       example: "verify"),
+    StatementSpec(
+      words: "clock", group: .history, syntax: "clock [T|+DURATION|live]",
+      summary: "show or set the business clock events are stamped with", options: [],
+      rules: "'clock' shows it, 'clock T' sets it, 'clock +90m' advances it, 'clock live' follows the wall clock "
+        + "(the default). The clock never moves before the last event's time.",
+      example: "clock 2021-01-04T08:00", arguments: [ArgumentSpec(.words(["live"]), optional: true)]),
     // scenarios
     StatementSpec(
       words: "branch", group: .scenarios, syntax: "branch NAME [from=@N]",
-      summary: "start a what-if branch sharing history up to N, and switch to it", options: [OptionSpec("from", "@N")],
-      rules: "", example: "branch champions-everywhere from=@150"),
+      summary: "start a what-if branch sharing history up to N, and switch to it", options: [OptionSpec("from", "@N", .seq)],
+      rules: "N defaults to the head of the current branch; NAME must be new.", example: "branch champions-everywhere from=@150", arguments: [.free]),
     StatementSpec(
       words: "switch", group: .scenarios, syntax: "switch NAME", summary: "change branch", options: [], rules: "",
-      example: "switch main"),
+      example: "switch main", arguments: [ArgumentSpec(.branch)]),
     StatementSpec(
       words: "branches", group: .scenarios, syntax: "branches", summary: "list branches with head and fork point",
       options: [], rules: "", example: "branches"),
     StatementSpec(
       words: "compare", group: .scenarios, syntax: "compare A B [QUERY]", summary: "a query on two branches side by side",
-      options: [], rules: "QUERY defaults to culture.", example: "compare main storm-plan matrix"),
+      options: [], rules: "QUERY defaults to culture.", example: "compare main storm-plan matrix", arguments: [ArgumentSpec(.branch), ArgumentSpec(.branch), ArgumentSpec(.query, optional: true)]),
     StatementSpec(
       words: "what-if", group: .scenarios, syntax: "what-if STATEMENT",
       summary: "the indicators a write would change, appending nothing", options: [], rules: "",
-      example: "what-if champion ben"),
+      example: "what-if champion ben", arguments: [ArgumentSpec(.write)]),
     // scripts & settings
     StatementSpec(
-      words: "source", group: .scripts, syntax: "source FILE", summary: "run a script (relative to the current script)",
-      options: [], rules: "", example: "source workshops/storm-week.ethos"),
+      words: "source", group: .scripts, syntax: "source FILE", summary: "run a script",
+      options: [],
+      rules: "A relative FILE is read from the folder of the script that sources it, else from the working directory. "
+        + "Writes commit in batches; Ctrl-C in the REPL stops the script between two statements.", example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
     StatementSpec(
       words: "expect", group: .scripts, syntax: "expect PATH ==|!=|<|<=|>|>= VALUE",
       summary: "assert on the JSON of a query; a failed expect is an error", options: [],
       rules: "PATH is query.key.key…, e.g. matrix.cells.staff.stress.mean or champions.count.",
-      example: "expect culture.indicators.nps.value >= 30"),
+      example: "expect culture.indicators.nps.value >= 30", arguments: [ArgumentSpec(.path), ArgumentSpec(.words(ExpectOperator.allCases.map(\.rawValue))), .free]),
     StatementSpec(
       words: "set", group: .scripts, syntax: "set format table|json|csv | set bail on|off | set echo on|off",
-      summary: "output and script settings", options: [], rules: "", example: "set format json"),
+      summary: "output and script settings", options: [], rules: "", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
     StatementSpec(
       words: "help", group: .scripts, syntax: "help [STATEMENT]", summary: "this list, or one statement in full",
-      options: [], rules: "", example: "help log"),
+      options: [], rules: "", example: "help log", arguments: [ArgumentSpec(.topic, optional: true), ArgumentSpec(.topic, optional: true)]),
     StatementSpec(
       words: "quit", group: .scripts, syntax: "quit | exit", summary: "leave ethos (Ctrl-D too)", options: [], rules: "",
       example: "quit"),
