@@ -15,6 +15,40 @@ public struct EventDecodingError: Error, Equatable, Sendable, CustomStringConver
 }
 
 extension Event {
+  /// The payload as canonical JSON text (sorted keys, no spaces): what the
+  /// store keeps and hashes. `InteractionLogged`, nearly every event, is
+  /// written directly; the others go through ``data``. A test holds the two
+  /// paths to the same bytes.
+  public var canonicalData: String {
+    guard case .interactionLogged(let by, let with, let mode, let channel, let outcome, let did, let note) = self else {
+      return data.canonical
+    }
+    var out = "{\"by\":"
+    out.reserveCapacity(128)
+    JSON.writeString(by, to: &out)
+    out += ",\"channel\":\""
+    out += channel.rawValue
+    out += "\",\"did\":["
+    for (index, behaviour) in did.enumerated() {
+      out += index == 0 ? "\"" : ",\""
+      out += behaviour.rawValue
+      out += "\""
+    }
+    out += "],\"mode\":\""
+    out += mode.rawValue
+    out += "\""
+    if let note {
+      out += ",\"note\":"
+      JSON.writeString(note, to: &out)
+    }
+    out += ",\"outcome\":"
+    out += String(outcome)
+    out += ",\"with\":"
+    JSON.writeString(with, to: &out)
+    out += "}"
+    return out
+  }
+
   /// The payload (`data`) of this event as stored, at its type's current version.
   public var data: JSON {
     var o = JSONObject()

@@ -171,10 +171,23 @@ extension Session {
   }
 
   func seal(_ events: [Event], now: Timestamp, line: String, origin: Origin) -> [PendingEvent] {
-    let recordedAt = wall.recordedAt()
+    // A script stamps thousands of statements with the same business time and
+    // the same wall-clock millisecond: format each once.
+    let (wallTime, ms) = wall.now()
+    if timeTexts.recordedKey != (wallTime.seconds, ms) {
+      timeTexts.recordedKey = (wallTime.seconds, ms)
+      timeTexts.recorded = SystemClock.recordedAt(time: wallTime, milliseconds: ms)
+    }
+    if timeTexts.occurred != now {
+      timeTexts.occurred = now
+      timeTexts.occurredISO = now.iso
+    }
     let command = line.trimmingSpaces
+    let origin = origin.recorded
     return events.map {
-      PendingEvent($0, occurredAt: now, recordedAt: recordedAt, actor: actor, origin: origin.recorded, command: command)
+      PendingEvent(
+        $0, occurredAt: now, occurredAtISO: timeTexts.occurredISO, recordedAt: timeTexts.recorded, actor: actor,
+        origin: origin, command: command)
     }
   }
 

@@ -85,6 +85,8 @@ public final class Session {
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
   var batch: Batch?
+  /// The last times formatted for sealing (see `seal`).
+  var timeTexts = TimeTexts()
   /// Set when `bail` stops a nested script, so every enclosing script stops too.
   var stopRequested = false
   /// Reads one line at an interactive terminal, showing the prompt given;
@@ -271,4 +273,12 @@ struct Batch {
   /// The session's failure count before the batch, restored if it is re-run.
   var failuresBefore: Int
   var storeFailedBefore: Bool
+}
+
+/// Formatted times reused while they stay the same.
+struct TimeTexts {
+  var recordedKey: (Int64, Int) = (Int64.min, 0)
+  var recorded = ""
+  var occurred = Timestamp(seconds: Int64.min)
+  var occurredISO = ""
 }

@@ -15,6 +15,11 @@ extension WallClock {
   /// ISO 8601 with milliseconds: `2026-11-23T12:00:00.123Z`.
   public func recordedAt() -> String {
     let (time, ms) = now()
+    return Self.recordedAt(time: time, milliseconds: ms)
+  }
+
+  /// The `recordedAt` text of an instant.
+  public static func recordedAt(time: Timestamp, milliseconds ms: Int) -> String {
     let iso = time.iso
     let fraction = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
     return String(iso.dropLast()) + "." + fraction + "Z"

@@ -73,6 +73,17 @@ public enum Parser {
   // swiftlint:disable:next cyclomatic_complexity function_body_length
   private static func parse(_ words: String, _ a: inout Args) throws(Diagnostic) -> Statement {
     switch words {
+    // `log` first: a string switch tries its cases in order, and most lines are logs.
+    case "log":
+      let by = try a.id(0, "an employee id")
+      try a.keyword(1, "with")
+      let with = try a.id(2, "the customer, employee or partner served")
+      let command = Command.log(
+        by: by, with: with, mode: try a.word("mode", Mode.self) ?? .transaction,
+        channel: try a.word("channel", Channel.self) ?? .other, outcome: try a.int("outcome", -2...2) ?? 0,
+        did: try a.words("did", Behaviour.self), note: try a.optionalText(3))
+      try a.finish()
+      return .write(command)
     case "hire":
       let id = try a.id(0, "an employee id")
       let name = try a.name(1, "the employee's name in quotes")
@@ -137,16 +148,6 @@ public enum Parser {
       guard let topic = try a.word("topic", TrainingTopic.self) else { throw a.missing("topic", TrainingTopic.choices) }
       try a.finish()
       return .write(.train(employees: ids, topic: topic))
-    case "log":
-      let by = try a.id(0, "an employee id")
-      try a.keyword(1, "with")
-      let with = try a.id(2, "the customer, employee or partner served")
-      let command = Command.log(
-        by: by, with: with, mode: try a.word("mode", Mode.self) ?? .transaction,
-        channel: try a.word("channel", Channel.self) ?? .other, outcome: try a.int("outcome", -2...2) ?? 0,
-        did: try a.words("did", Behaviour.self), note: try a.optionalText(3))
-      try a.finish()
-      return .write(command)
     case "promise":
       let id = try a.id(0, "a promise id")
       try a.keyword(1, "by")

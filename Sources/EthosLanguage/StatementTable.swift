@@ -425,8 +425,15 @@ public enum StatementTable {
 
   /// The spec whose leading words are `words`.
   public static func spec(_ words: String) -> StatementSpec? {
-    all.first { $0.words == words }
+    byWords[words]
   }
+
+  /// The table by leading words: looked up for every parsed line.
+  private static let byWords: [String: StatementSpec] = {
+    var table = [String: StatementSpec]()
+    for spec in all where table[spec.words] == nil { table[spec.words] = spec }
+    return table
+  }()
 
   /// Every first word of a statement (`stress`, `team`, `as`, …), for suggestions.
   public static var firstWords: [String] {

@@ -78,6 +78,16 @@ public struct Envelope: Sendable, Equatable {
     prevHash: String, seq: Int, type: String, version: Int, occurredAt: Timestamp, recordedAt: String,
     actor: String, origin: String, command: String, data: String
   ) -> String {
+    hash(
+      prevHash: prevHash, seq: seq, type: type, version: version, occurredAtISO: occurredAt.iso,
+      recordedAt: recordedAt, actor: actor, origin: origin, command: command, data: data)
+  }
+
+  /// The same, with the business time already in its ISO form.
+  public static func hash(
+    prevHash: String, seq: Int, type: String, version: Int, occurredAtISO: String, recordedAt: String,
+    actor: String, origin: String, command: String, data: String
+  ) -> String {
     var text = [UInt8]()
     text.reserveCapacity(prevHash.utf8.count + data.utf8.count + command.utf8.count + 200)
     text.append(contentsOf: prevHash.utf8)
@@ -88,7 +98,7 @@ public struct Envelope: Sendable, Equatable {
     append(",\"data\":", to: &text)
     text.append(contentsOf: data.utf8)
     append(",\"occurredAt\":", to: &text)
-    JSON.writeString(occurredAt.iso, to: &text)
+    JSON.writeString(occurredAtISO, to: &text)
     append(",\"origin\":", to: &text)
     JSON.writeString(origin, to: &text)
     append(",\"recordedAt\":", to: &text)
@@ -124,7 +134,11 @@ public struct Envelope: Sendable, Equatable {
 public struct PendingEvent: Sendable, Equatable {
   public var type: String
   public var version: Int
-  public var occurredAt: Timestamp
+  public var occurredAt: Timestamp {
+    didSet { occurredAtISO = occurredAt.iso }
+  }
+  /// `occurredAt` as hashed; kept so a batch formats each time once.
+  public private(set) var occurredAtISO: String
   public var recordedAt: String
   public var actor: String
   public var origin: String
@@ -135,9 +149,20 @@ public struct PendingEvent: Sendable, Equatable {
     type: String, version: Int, occurredAt: Timestamp, recordedAt: String, actor: String, origin: String,
     command: String, data: String
   ) {
+    self.init(
+      type: type, version: version, occurredAt: occurredAt, occurredAtISO: occurredAt.iso, recordedAt: recordedAt,
+      actor: actor, origin: origin, command: command, data: data)
+  }
+
+  /// The same, with `occurredAt` already formatted (it must be `occurredAt.iso`).
+  public init(
+    type: String, version: Int, occurredAt: Timestamp, occurredAtISO: String, recordedAt: String, actor: String,
+    origin: String, command: String, data: String
+  ) {
     self.type = type
     self.version = version
     self.occurredAt = occurredAt
+    self.occurredAtISO = occurredAtISO
     self.recordedAt = recordedAt
     self.actor = actor
     self.origin = origin
@@ -147,17 +172,19 @@ public struct PendingEvent: Sendable, Equatable {
 
   /// Wraps a domain event with its metadata.
   public init(
-    _ event: Event, occurredAt: Timestamp, recordedAt: String, actor: String, origin: String, command: String
+    _ event: Event, occurredAt: Timestamp, occurredAtISO: String? = nil, recordedAt: String, actor: String,
+    origin: String, command: String
   ) {
     self.init(
       type: event.type.rawValue, version: event.type.currentVersion, occurredAt: occurredAt,
-      recordedAt: recordedAt, actor: actor, origin: origin, command: command, data: event.data.canonical)
+      occurredAtISO: occurredAtISO ?? occurredAt.iso, recordedAt: recordedAt, actor: actor, origin: origin,
+      command: command, data: event.canonicalData)
   }
 
   /// Seals this event at `seq` after `prevHash`.
   public func sealed(seq: Int, prevHash: String) -> Envelope {
     let hash = Envelope.hash(
-      prevHash: prevHash, seq: seq, type: type, version: version, occurredAt: occurredAt,
+      prevHash: prevHash, seq: seq, type: type, version: version, occurredAtISO: occurredAtISO,
       recordedAt: recordedAt, actor: actor, origin: origin, command: command, data: data)
     return Envelope(
       seq: seq, type: type, version: version, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor,
