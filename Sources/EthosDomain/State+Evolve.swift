@@ -6,7 +6,7 @@ extension State {
     headSeq = recorded.seq
     headTime = recorded.occurredAt
     eventCount += 1
-    if skip.contains(recorded.seq) { return }
+    if !skip.isEmpty, skip.contains(recorded.seq) { return }
     let at = recorded.occurredAt
     let seq = recorded.seq
     switch recorded.event {
