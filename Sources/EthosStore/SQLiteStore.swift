@@ -26,8 +26,6 @@ public final class SQLiteStore: EventStore {
     config.label = "ethos"
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
-      // Reads of a large log go through the page cache otherwise: map it instead.
-      try db.execute(sql: "PRAGMA mmap_size = 1073741824")
     }
     try SQLiteStore.checkWholePages(path)
     do {
