@@ -154,7 +154,7 @@ struct QueryCommand: ParsableCommand {
 
   func run() throws {
     let format = self.format ?? (Environment.stdoutIsTerminal ? .table : .json)
-    let session = try options.openSession(format: format)
+    let session = try options.openSession(format: format, mustExist: true)
     var line = statement
     if let asOf { line = "as of \(asOf) \(statement)" }
     let parsed: Statement?
@@ -186,7 +186,7 @@ struct Verify: ParsableCommand {
   /// Opens the store without the head check and without folding any event,
   /// so a damaged store gets the seq it breaks at (exit 1), not a refusal to open.
   func run() throws {
-    let store = try options.openStore(checkingHeads: false)
+    let store = try options.openStore(checkingHeads: false, mustExist: true)
     let console = StandardConsole()
     do {
       _ = try store.head(of: options.branch)
@@ -210,7 +210,7 @@ struct Export: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func run() throws {
-    let session = try options.openSession()
+    let session = try options.openSession(mustExist: true)
     session.exportTrail()
     throw ExitCode(Exit.status(of: session).rawValue)
   }

@@ -34,10 +34,17 @@ struct StoreOptions: ParsableArguments {
     return Environment.get("USER") ?? "unknown"
   }
 
-  /// Opens the store, or exits with code 3 and one error line.
-  func openStore(checkingHeads: Bool = true) throws -> any EventStore {
+  /// Opens the store, or exits with code 3 and one error line. Commands that
+  /// only read (`query`, `verify`, `export`) pass `mustExist`: a mistyped path
+  /// is reported, not answered from a new empty store left behind.
+  func openStore(checkingHeads: Bool = true, mustExist: Bool = false) throws -> any EventStore {
     let path = storePath
     if path == ":memory:" { return MemoryStore() }
+    if mustExist, access(path, F_OK) != 0 {
+      Exit.fail(
+        "there is no store at '\(path)' — check --store or $ETHOS_STORE, or create one with 'ethos run FILE --store \(path)'",
+        code: .storeFailure)
+    }
     do {
       return try SQLiteStore(path: path, checkingHeads: checkingHeads)
     } catch {
@@ -46,8 +53,10 @@ struct StoreOptions: ParsableArguments {
   }
 
   /// A session on the store and branch, writing to the standard streams.
-  func openSession(console: any Console = StandardConsole(), format: EthosLanguage.OutputFormat = .table) throws -> Session {
-    let store = try openStore()
+  func openSession(
+    console: any Console = StandardConsole(), format: EthosLanguage.OutputFormat = .table, mustExist: Bool = false
+  ) throws -> Session {
+    let store = try openStore(mustExist: mustExist)
     do throws(EngineError) {
       let session = try Session(
         store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)

@@ -30,3 +30,19 @@ import TestSupport
     #expect(result.stderr.hasPrefix("error: "))
   }
 }
+
+@Suite struct MissingStoreTests {
+  /// Reading commands on a path with no store say so (exit 3) and create nothing.
+  @Test(arguments: [["query", "matrix"], ["verify"], ["export"]])
+  func readingAMissingStoreIsRefused(_ command: [String]) throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let path = dir + "/typo.sqlite"
+    let result = try EthosProcess.run(command + ["--store", path])
+    #expect(result.status == 3)
+    #expect(
+      result.stderr
+        == "error: there is no store at '\(path)' — check --store or $ETHOS_STORE, or create one with "
+        + "'ethos run FILE --store \(path)'\n")
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+}
