@@ -276,8 +276,8 @@ final class InterferingStore: EventStore {
       try (writer.lines.joined(separator: "\n") + "\n").write(
         toFile: dir + "/" + writer.name, atomically: true, encoding: .utf8)
     }
-    // Create the store first, so the writers race on appends, not on creating it.
-    #expect(try EthosProcess.run(["verify", "--store", store]).status == 0)
+    // Create the store first (an empty script), so the writers race on appends, not on creating it.
+    #expect(try EthosProcess.run(["--store", store], stdin: "").status == 0)
     let processes = [
       try Self.start(["run", "a.ethos", "--store", store], directory: dir, stdout: dir + "/a.out"),
       try Self.start(["run", "b.ethos", "--store", store], directory: dir, stdout: dir + "/b.out"),
@@ -307,7 +307,7 @@ final class InterferingStore: EventStore {
       try (writer.lines.joined(separator: "\n") + "\n").write(
         toFile: dir + "/" + writer.name, atomically: true, encoding: .utf8)
     }
-    #expect(try EthosProcess.run(["verify", "--store", store]).status == 0)
+    #expect(try EthosProcess.run(["--store", store], stdin: "").status == 0)
     let survivor = try Self.start(["run", "a.ethos", "--store", store], directory: dir, stdout: dir + "/a.out")
     let victim = try Self.start(["run", "b.ethos", "--store", store], directory: dir, stdout: dir + "/b.out")
     usleep(1_200_000)

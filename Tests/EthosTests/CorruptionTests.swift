@@ -136,8 +136,16 @@ import TestSupport
 
   @Test func missingFolderOrAFolder() throws {
     let dir = try EthosProcess.temporaryDirectory()
-    for path in [dir + "/no/such/folder/s.sqlite", dir] {
-      let result = try EthosProcess.run(["verify", "--store", path])
+    let missing = dir + "/no/such/folder/s.sqlite"
+    // Reading commands say there is no store; writing ones cannot create it there.
+    let verify = try EthosProcess.run(["verify", "--store", missing])
+    #expect(verify.status == 3)
+    #expect(
+      verify.stderr
+        == "error: there is no store at '\(missing)' — check --store or $ETHOS_STORE, or create one with "
+        + "'ethos run FILE --store \(missing)'\n")
+    for path in [missing, dir] {
+      let result = try EthosProcess.run(["--store", path], stdin: "")
       #expect(result.status == 3)
       #expect(result.stderr == "error: cannot open '\(path)' — check that its folder exists and is writable\n")
     }

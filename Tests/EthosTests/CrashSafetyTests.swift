@@ -92,7 +92,10 @@ import TestSupport
     try out.close()
     let landed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
 
-    // The store opens for every kind of use and verifies.
+    // The store opens for every kind of use and verifies. A user reopens it
+    // first: a kill before the file existed leaves no store, and nothing to keep.
+    let reopen = try EthosProcess.run(["--store", store], stdin: "")
+    #expect(reopen.status == 0, "reopen after a kill at \(delay)s: \(reopen.stderr)")
     let verify = try EthosProcess.run(["verify", "--store", store])
     #expect(verify.status == 0, "verify after a kill at \(delay)s: \(verify.stderr)")
     let query = try EthosProcess.run(["query", "history last=1", "--format", "json", "--store", store])
