@@ -150,8 +150,10 @@ extension State {
     let byIndex = employees.index(forKey: by)
     let dept = byIndex.map { employees.values[$0].dept } ?? ""
     let condition: Condition = isStressed(employee: by, dept: dept) ? .stress : .normal
-    let owner = owners[with]
-    let audience: Audience = owner == .customer ? .customers : .staff
+    // Ids are unique across kinds, so finding `with` among customers (the
+    // usual party) settles its kind without a second lookup in `owners`.
+    let customerIndex = customers.index(forKey: with)
+    let audience: Audience = customerIndex != nil ? .customers : .staff
     let relationship = audience == .customers && mode == .relationship
     matrix[audience, condition].add(outcome)
     if relationship { matrix.customerRelationship += 1 }
@@ -169,26 +171,17 @@ extension State {
       if audience == .customers { employees.values[index].servedCustomers.add(outcome) }
       employees.values[index].recent.remember(seq)
     }
-    switch owner {
-    case .customer?:
-      if let index = customers.index(forKey: with) {
-        customers.values[index].interactions.add(outcome)
-        customers.values[index].lastOutcome = outcome
-        if outcome < 0 { customers.values[index].hadNegativeInteraction = true }
-        customers.values[index].recent.remember(seq)
-      }
-    case .employee?:
-      if let index = employees.index(forKey: with) {
-        employees.values[index].receivedStaff.add(outcome)
-        employees.values[index].recent.remember(seq)
-      }
-    case .partner?:
-      if let index = partners.index(forKey: with) {
-        partners.values[index].received.add(outcome)
-        partners.values[index].recent.remember(seq)
-      }
-    default:
-      break
+    if let index = customerIndex {
+      customers.values[index].interactions.add(outcome)
+      customers.values[index].lastOutcome = outcome
+      if outcome < 0 { customers.values[index].hadNegativeInteraction = true }
+      customers.values[index].recent.remember(seq)
+    } else if let index = employees.index(forKey: with) {
+      employees.values[index].receivedStaff.add(outcome)
+      employees.values[index].recent.remember(seq)
+    } else if let index = partners.index(forKey: with) {
+      partners.values[index].received.add(outcome)
+      partners.values[index].recent.remember(seq)
     }
   }
 
