@@ -184,19 +184,8 @@ public enum Renderer {
   /// Nested objects flattened to `key.key  value` lines.
   static func keyValues(_ document: JSON) -> [String] {
     var rows = [[String]]()
-    flatten(document, prefix: "") { rows.append([$0, $1]) }
+    flatten(document, prefix: "") { rows.append([$0, plain($1)]) }
     return align(rows, separator: "  ")
-  }
-
-  static func flatten(_ value: JSON, prefix: String, _ body: (String, String) -> Void) {
-    switch value {
-    case .object(let object):
-      for (key, child) in object.pairs { flatten(child, prefix: prefix.isEmpty ? key : prefix + "." + key, body) }
-    case .array(let items) where items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
-      for (index, child) in items.enumerated() { flatten(child, prefix: "\(prefix).\(index)", body) }
-    default:
-      body(prefix, plain(value))
-    }
   }
 
   static func align(_ rows: [[String]], separator: String) -> [String] {
@@ -276,16 +265,18 @@ public enum Renderer {
         + items.map { item in columns.map { csvValue(item[$0]) }.joined(separator: ",") }
     }
     var lines = ["path,value"]
-    flattenRaw(document, prefix: "") { lines.append(csvField($0) + "," + csvValue($1)) }
+    flatten(document, prefix: "") { lines.append(csvField($0) + "," + csvValue($1)) }
     return lines
   }
 
-  static func flattenRaw(_ value: JSON, prefix: String, _ body: (String, JSON) -> Void) {
+  /// Calls `body` with the path and value of every leaf of `value`; lists of
+  /// scalars count as one leaf.
+  static func flatten(_ value: JSON, prefix: String, _ body: (String, JSON) -> Void) {
     switch value {
     case .object(let object):
-      for (key, child) in object.pairs { flattenRaw(child, prefix: prefix.isEmpty ? key : prefix + "." + key, body) }
+      for (key, child) in object.pairs { flatten(child, prefix: prefix.isEmpty ? key : prefix + "." + key, body) }
     case .array(let items) where items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
-      for (index, child) in items.enumerated() { flattenRaw(child, prefix: "\(prefix).\(index)", body) }
+      for (index, child) in items.enumerated() { flatten(child, prefix: "\(prefix).\(index)", body) }
     default:
       body(prefix, value)
     }

@@ -262,12 +262,7 @@ public final class SQLiteStore: EventStore {
         try db.inTransaction(.immediate) {
           let head = try Self.head(db, branch)
           guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
-          let insert = try db.cachedStatement(
-            sql: """
-              INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
-                                  data, prev_hash, hash)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-              """)
+          let insert = try db.cachedStatement(sql: Self.insertSQL)
           var previous = head.hash
           for (offset, pending) in events.enumerated() {
             let envelope = pending.sealed(seq: head.seq + offset + 1, prevHash: previous)
@@ -300,12 +295,7 @@ public final class SQLiteStore: EventStore {
           if let broken = Self.chainBreak(envelopes, after: head) {
             throw StoreError.doesNotChain(broken, branch: branch)
           }
-          let insert = try db.cachedStatement(
-            sql: """
-              INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
-                                  data, prev_hash, hash)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-              """)
+          let insert = try db.cachedStatement(sql: Self.insertSQL)
           for envelope in envelopes {
             try Self.insert(envelope, branch: branch, with: insert, db: db)
           }
@@ -357,6 +347,13 @@ public final class SQLiteStore: EventStore {
       }
     }
   }
+
+  /// The one statement that adds an event, for `append` and `appendSealed`.
+  static let insertSQL = """
+    INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
+                        data, prev_hash, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
 
   /// Inserts one sealed envelope with SQLite's C API: the per-event cost of
   /// GRDB's argument arrays is most of an insert's cost in a large batch.
