@@ -28,8 +28,10 @@ public enum Command: Sendable, Hashable {
   case feedback(customer: String, score: Int, about: String?, comment: String?)
   case complain(customer: String, about: String?, level: ComplaintLevel, text: String?)
   case followUp(customer: String, by: String, note: String?)
-  case pulse(employee: String, score: Int)
-  case identifyDeficiency(id: String, what: String, area: String?)
+  case pulse(from: PulseSource, score: Int)
+  /// `baseline` is the area indicator's value as the engine measured it when
+  /// the statement was made (the decider cannot compute projections).
+  case identifyDeficiency(id: String, what: String, area: String?, target: Double?, baseline: Double?)
   case planAction(id: String, deficiency: String, owner: String, due: Due, what: String?)
   case completeAction(id: String)
   /// `target` is the type of event `seq` as the engine found it in the log
@@ -68,4 +70,11 @@ public enum Command: Sendable, Hashable {
     case .retract: return "retract"
     }
   }
+}
+
+/// Where a `pulse` answer comes from: a department, or an employee of whom
+/// only the department is recorded (SPEC §3.1).
+public enum PulseSource: Sendable, Hashable {
+  case department(String)
+  case employee(String)
 }

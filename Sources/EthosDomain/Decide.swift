@@ -50,7 +50,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     return [.leadershipActed(by: by, activity: activity, note: note)]
   case .say(let by, let text, let to):
     if by != companySpeaker { _ = try check.activeEmployee(by, orCompany: true) }
-    return [.statementMade(by: by, text: text, to: to)]
+    return [.statementMade(by: by, text: text, to: to, tactic: TacticLanguage.count(in: text))]
   case .train(let ids, let topic):
     var seen = Set<String>()
     for id in ids {
@@ -99,16 +99,33 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     _ = try check.customer(customer)
     _ = try check.activeEmployee(by)
     return [.followUpMade(customer: customer, by: by, note: note)]
-  case .pulse(let id, let score):
-    _ = try check.activeEmployee(id)
-    return [.pulseRecorded(employee: id, score: score)]
-  case .identifyDeficiency(let id, let what, let area):
+  case .pulse(let source, let score):
+    guard (0...10).contains(score) else { throw .outOfRange("score", score, 0...10) }
+    let dept: String
+    switch source {
+    case .employee(let id): dept = try check.activeEmployee(id).dept
+    case .department(let name):
+      try check.department(name)
+      guard state.employees.values.contains(where: { $0.active && $0.dept == name }) else {
+        throw .noActiveStaff(name)
+      }
+      dept = name
+    }
+    // Anonymous (SPEC §3.1): the department only, never the employee.
+    return [.pulseRecorded(dept: dept, score: score)]
+  case .identifyDeficiency(let id, let what, let area, let target, let baseline):
     try check.newId(id)
     if let area, area != "matrix", IndicatorName(rawValue: area) == nil {
       let names = IndicatorName.allCases.map(\.rawValue) + ["matrix"]
       throw .unknownArea(area, suggestion: Suggestion.nearest(to: area, in: names))
     }
-    return [.deficiencyIdentified(id: id, what: what, area: area)]
+    let indicator = area.flatMap(IndicatorName.init(rawValue:))
+    if target != nil, indicator == nil { throw .targetWithoutIndicator(area) }
+    return [
+      .deficiencyIdentified(
+        id: id, what: what, area: area, baseline: indicator == nil ? nil : baseline,
+        target: target.flatMap { $0.isFinite ? $0 : nil })
+    ]
   case .planAction(let id, let deficiency, let owner, let due, let what):
     try check.newId(id)
     _ = try check.deficiency(deficiency)

@@ -111,6 +111,22 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     return DomainError("unknown-area", "unknown area '\(area)' — \(fix)")
   }
 
+  static func outOfRange(_ name: String, _ value: Int, _ range: ClosedRange<Int>) -> DomainError {
+    DomainError("out-of-range", "\(name)=\(value) is out of range — use \(range.lowerBound)-\(range.upperBound)")
+  }
+
+  static func noActiveStaff(_ dept: String) -> DomainError {
+    DomainError(
+      "no-active-staff",
+      "department '\(dept)' has no active employee — a pulse answer comes from someone working there now")
+  }
+
+  static func targetWithoutIndicator(_ area: String?) -> DomainError {
+    let now = area.map { "area=\($0) is not an indicator" } ?? "there is no area="
+    return DomainError(
+      "target-without-indicator", "target= needs area= naming a 'culture' indicator (\(now)) — add area=INDICATOR")
+  }
+
   static func noSuchEvent(_ seq: Int, head: Int) -> DomainError {
     let range = head == 0 ? "the log is empty" : "the log runs from @1 to @\(head)"
     return DomainError("no-event", "there is no event @\(seq) — \(range)")

@@ -87,10 +87,11 @@ extension Event {
       o["by"] = .string(by)
       o["activity"] = .string(activity.rawValue)
       o["note"] = note.map(JSON.string)
-    case .statementMade(let by, let text, let to):
+    case .statementMade(let by, let text, let to, let tactic):
       o["by"] = .string(by)
       o["text"] = .string(text)
       o["to"] = .string(to.rawValue)
+      o["tactic"] = .int(tactic)
     case .trainingCompleted(let employees, let topic):
       o["employees"] = .array(employees.map(JSON.string))
       o["topic"] = .string(topic.rawValue)
@@ -128,13 +129,15 @@ extension Event {
       o["customer"] = .string(customer)
       o["by"] = .string(by)
       o["note"] = note.map(JSON.string)
-    case .pulseRecorded(let employee, let score):
-      o["employee"] = .string(employee)
+    case .pulseRecorded(let dept, let score):
+      o["dept"] = dept.map(JSON.string)
       o["score"] = .int(score)
-    case .deficiencyIdentified(let id, let what, let area):
+    case .deficiencyIdentified(let id, let what, let area, let baseline, let target):
       o["id"] = .string(id)
       o["what"] = .string(what)
       o["area"] = area.map(JSON.string)
+      o["baseline"] = baseline.map(JSON.double)
+      o["target"] = target.map(JSON.double)
     case .actionPlanned(let id, let deficiency, let owner, let due, let what):
       o["id"] = .string(id)
       o["deficiency"] = .string(deficiency)
@@ -239,6 +242,15 @@ struct PayloadReader {
     return value
   }
 
+  func optionalDouble(_ key: String) throws(EventDecodingError) -> Double? {
+    switch object[key] {
+    case nil, .null?: return nil
+    case .int(let value)?: return Double(value)
+    case .double(let value)? where value.isFinite: return value
+    default: throw fail("'\(key)' is not a number")
+    }
+  }
+
   func bool(_ key: String) throws(EventDecodingError) -> Bool {
     guard case .bool(let value)? = object[key] else { throw fail("missing boolean '\(key)'") }
     return value
@@ -290,7 +302,12 @@ struct PayloadReader {
       return .leadershipActed(
         by: try string("by"), activity: try word("activity", as: LeadActivity.self), note: try optionalString("note"))
     case .statementMade:
-      return .statementMade(by: try string("by"), text: try string("text"), to: try word("to", as: Addressee.self))
+      let text = try string("text")
+      // v1 did not record the count: it is decided from the text as v2 would.
+      let tactic = version >= 2 ? try int("tactic") : TacticLanguage.count(in: text)
+      guard tactic >= 0 else { throw fail("'tactic' is negative") }
+      return .statementMade(
+        by: try string("by"), text: text, to: try word("to", as: Addressee.self), tactic: tactic)
     case .trainingCompleted:
       return .trainingCompleted(employees: try strings("employees"), topic: try word("topic", as: TrainingTopic.self))
     case .interactionLogged:
@@ -326,9 +343,13 @@ struct PayloadReader {
         level: try word("level", as: ComplaintLevel.self), text: try optionalString("text"))
     case .followUpMade:
       return .followUpMade(customer: try string("customer"), by: try string("by"), note: try optionalString("note"))
-    case .pulseRecorded: return .pulseRecorded(employee: try string("employee"), score: try int("score"))
+    case .pulseRecorded:
+      // v1 named the employee; the answer is upcast without it (anonymous).
+      return .pulseRecorded(dept: version >= 2 ? try optionalString("dept") : nil, score: try int("score"))
     case .deficiencyIdentified:
-      return .deficiencyIdentified(id: try string("id"), what: try string("what"), area: try optionalString("area"))
+      return .deficiencyIdentified(
+        id: try string("id"), what: try string("what"), area: try optionalString("area"),
+        baseline: try optionalDouble("baseline"), target: try optionalDouble("target"))
     case .actionPlanned:
       return .actionPlanned(
         id: try string("id"), deficiency: try string("deficiency"), owner: try string("owner"),

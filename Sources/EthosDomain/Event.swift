@@ -19,7 +19,8 @@ public enum Event: Sendable, Hashable {
   case serviceTeamJoined(id: String)
   case serviceTeamLeft(id: String)
   case leadershipActed(by: String, activity: LeadActivity, note: String?)
-  case statementMade(by: String, text: String, to: Addressee)
+  /// `tactic`: how many tactic-language terms the decider found in `text` (SPEC §5).
+  case statementMade(by: String, text: String, to: Addressee, tactic: Int)
   case trainingCompleted(employees: [String], topic: TrainingTopic)
   case interactionLogged(
     by: String, with: String, mode: Mode, channel: Channel, outcome: Int, did: [Behaviour], note: String?)
@@ -31,8 +32,11 @@ public enum Event: Sendable, Hashable {
   case feedbackReceived(customer: String, score: Int, about: String?, comment: String?)
   case complaintReceived(customer: String, about: String?, level: ComplaintLevel, text: String?)
   case followUpMade(customer: String, by: String, note: String?)
-  case pulseRecorded(employee: String, score: Int)
-  case deficiencyIdentified(id: String, what: String, area: String?)
+  /// An anonymous eNPS answer: only the department is kept (`nil` for version 1
+  /// answers, which named the employee and are upcast without it).
+  case pulseRecorded(dept: String?, score: Int)
+  /// `baseline`: the area indicator's value when the deficiency was identified.
+  case deficiencyIdentified(id: String, what: String, area: String?, baseline: Double?, target: Double?)
   case actionPlanned(id: String, deficiency: String, owner: String, due: Timestamp, what: String?)
   case actionCompleted(id: String)
   case eventRetracted(seq: Int, reason: String)
@@ -113,5 +117,15 @@ public enum EventType: String, Vocabulary {
   }
 
   /// The current schema version written for this type.
-  public var currentVersion: Int { 1 }
+  public var currentVersion: Int {
+    switch self {
+    // v2: the tactic-language count decided at write time.
+    case .statementMade: return 2
+    // v2: the department instead of the employee (anonymous answers).
+    case .pulseRecorded: return 2
+    // v2: the area's baseline and target.
+    case .deficiencyIdentified: return 2
+    default: return 1
+    }
+  }
 }

@@ -16,14 +16,12 @@ extension State {
         id: id, name: name, dept: dept, role: role, level: level, facing: facing,
         orientation: orientation, skills: skills, hiredAt: at, hiredSeq: seq, recent: [seq])
       if !departments.contains(dept) { departments.append(dept) }
-      tally.hires += 1
     case .employeeDeparted(let id, let reason):
       employees[id]?.departedAt = at
       employees[id]?.departureReason = reason
       employees[id]?.champion = false
       employees[id]?.onTeam = false
       note(seq, employee: id)
-      tally.departures += 1
     case .partnerEngaged(let id, let name, let kind):
       owners[id] = .partner
       partners[id] = Partner(id: id, name: name, kind: kind, engagedAt: at, engagedSeq: seq, recent: [seq])
@@ -35,8 +33,11 @@ extension State {
       customers[id] = Customer(
         id: id, name: name, segment: segment, registeredAt: at, registeredSeq: seq, recent: [seq])
     case .customerLost(let id, let reason):
+      guard let customer = customers[id], customer.active else { return }
       customers[id]?.lostAt = at
       customers[id]?.lostReason = reason
+      tally.customersLost += 1
+      if !customer.everComplained { tally.silentLosses += 1 }
       note(seq, party: id)
     case .championNamed(let id, let area):
       employees[id]?.champion = true
@@ -54,11 +55,12 @@ extension State {
       note(seq, employee: id)
     case .leadershipActed(let by, _, _):
       tally.leads += 1
+      tally.leadsEver += 1
       tally.lastLead = at
       note(seq, employee: by)
-    case .statementMade(let by, let text, _):
+    case .statementMade(let by, _, _, let tactic):
       tally.says += 1
-      if State.usesTacticLanguage(text) { tally.tacticStatements += 1 }
+      if tactic > 0 { tally.tacticStatements += 1 }
       note(seq, employee: by)
     case .trainingCompleted(let ids, let topic):
       tally.trainings += 1
@@ -75,10 +77,8 @@ extension State {
       note(seq, party: to)
     case .promiseKept(let id):
       closePromise(id, as: .kept, at: at, seq: seq)
-      tally.promisesKept += 1
     case .promiseBroken(let id):
       closePromise(id, as: .broken, at: at, seq: seq)
-      tally.promisesBroken += 1
     case .stressBegan(let id, let kind, let severity, let scope, let note):
       owners[id] = .stress
       stresses[id] = StressWindow(id: id, kind: kind, severity: severity, scope: scope, note: note, beganAt: at)
@@ -90,11 +90,11 @@ extension State {
       adjustStress(window.scope, by: -1)
     case .feedbackReceived(let id, let score, let about, _):
       tally.feedbackResponses += 1
-      tally.feedbackScoreSum += score
       if score >= 9 { tally.feedbackPromoters += 1 }
       if score <= 6 { tally.feedbackDetractors += 1 }
       customers[id]?.feedbackCount += 1
       customers[id]?.feedbackSum += score
+      if score >= 7 { customers[id]?.feedbackGood += 1 }
       if score <= 6 {
         customers[id]?.hadLowFeedback = true
         customers[id]?.openLoops.append(at)
@@ -104,6 +104,7 @@ extension State {
     case .complaintReceived(let id, let about, _, _):
       tally.complaints += 1
       customers[id]?.complaints += 1
+      customers[id]?.everComplained = true
       customers[id]?.openLoops.append(at)
       note(seq, party: id)
       if let about { note(seq, employee: about) }
@@ -117,15 +118,15 @@ extension State {
       }
       note(seq, party: id)
       note(seq, employee: by)
-    case .pulseRecorded(let id, let score):
+    case .pulseRecorded(_, let score):
+      // Anonymous: counted, never tied to anyone.
       tally.pulseResponses += 1
       if score >= 9 { tally.pulsePromoters += 1 }
       if score <= 6 { tally.pulseDetractors += 1 }
-      employees[id]?.lastPulse = score
-      note(seq, employee: id)
-    case .deficiencyIdentified(let id, let what, let area):
+    case .deficiencyIdentified(let id, let what, let area, let baseline, let target):
       owners[id] = .deficiency
-      deficiencies[id] = Deficiency(id: id, what: what, area: area, identifiedAt: at)
+      deficiencies[id] = Deficiency(
+        id: id, what: what, area: area, baseline: baseline, target: target, identifiedAt: at)
     case .actionPlanned(let id, let deficiency, let owner, let due, let what):
       owners[id] = .action
       actions[id] = Action(id: id, deficiency: deficiency, owner: owner, due: due, what: what, plannedAt: at)
@@ -136,6 +137,36 @@ extension State {
     case .eventRetracted(let target, _):
       retracted.insert(target)
     }
+  }
+
+  /// Forgets every observation counted so far, keeping who is who: the
+  /// start of a `window=` (SPEC §5). Lifecycle facts (who is active, their
+  /// departments, champions, training, promises, the last `lead`) stay; the
+  /// matrix, the culture tallies and each party's observed figures restart,
+  /// so folding the window's events on top counts only those.
+  public mutating func clearObservations() {
+    matrix = MatrixTally()
+    matrixByDept = [:]
+    var kept = CultureTally()
+    kept.leadsEver = tally.leadsEver
+    kept.lastLead = tally.lastLead
+    tally = kept
+    for index in employees.values.indices {
+      employees.values[index].served = Tally()
+      employees.values[index].servedCustomers = Tally()
+      employees.values[index].receivedStaff = Tally()
+    }
+    for index in customers.values.indices {
+      customers.values[index].interactions = Tally()
+      customers.values[index].hadNegativeInteraction = false
+      customers.values[index].complaints = 0
+      customers.values[index].feedbackCount = 0
+      customers.values[index].feedbackSum = 0
+      customers.values[index].feedbackGood = 0
+      customers.values[index].hadLowFeedback = false
+      customers.values[index].openLoops = []
+    }
+    for index in partners.values.indices { partners.values[index].received = Tally() }
   }
 
   /// Whether an open stress window applies to employee `id` right now.
@@ -216,26 +247,6 @@ extension State {
     case .partner?: partners[id]?.recent.remember(seq)
     default: break
     }
-  }
-
-
-  /// Words whose use, in what leaders say, betrays service as a tactic.
-  static let tacticWords: Set<String> = [
-    "focus", "initiative", "initiatives", "tactic", "tactics", "campaign", "campaigns",
-  ]
-
-  /// Whether `text` contains a tactic word, case-insensitively, as a whole word.
-  public static func usesTacticLanguage(_ text: String) -> Bool {
-    var word = ""
-    for character in text.lowercased() {
-      if character.isLetter || character.isNumber {
-        word.append(character)
-      } else {
-        if tacticWords.contains(word) { return true }
-        word = ""
-      }
-    }
-    return tacticWords.contains(word)
   }
 }
 

@@ -6,7 +6,7 @@
 /// state is folded from the log instead.
 extension State {
   /// The projection version snapshots are tagged with.
-  public static let snapshotVersion = 2
+  public static let snapshotVersion = 3
 
   /// The state as snapshot bytes.
   public func snapshotBytes() -> [UInt8] {
@@ -41,7 +41,8 @@ extension State {
     }
     w.count(deficiencies.count)
     for d in deficiencies.values.sorted(by: { $0.id < $1.id }) {
-      w.string(d.id); w.string(d.what); w.string(d.area); w.time(d.identifiedAt)
+      w.string(d.id); w.string(d.what); w.string(d.area); w.optionalDouble(d.baseline); w.optionalDouble(d.target)
+      w.time(d.identifiedAt)
     }
     w.count(actions.count)
     for a in actions.values.sorted(by: { $0.id < $1.id }) {
@@ -61,9 +62,9 @@ extension State {
     }
     let t = tally
     for value in [
-      t.hires, t.departures, t.promisesKept, t.promisesBroken, t.feedbackResponses, t.feedbackPromoters,
-      t.feedbackDetractors, t.feedbackScoreSum, t.pulseResponses, t.pulsePromoters, t.pulseDetractors, t.says,
-      t.leads, t.trainings, t.actionsDone, t.tacticStatements, t.loopsClosed, t.loopsClosedWithin48h, t.complaints,
+      t.feedbackResponses, t.feedbackPromoters, t.feedbackDetractors, t.pulseResponses, t.pulsePromoters,
+      t.pulseDetractors, t.says, t.leads, t.trainings, t.actionsDone, t.tacticStatements, t.loopsClosed,
+      t.loopsClosedWithin48h, t.complaints, t.customersLost, t.silentLosses, t.leadsEver,
     ] { w.int(value) }
     w.time(t.lastLead)
     w.ints(retracted.sorted())
@@ -124,7 +125,9 @@ extension State {
       s.stresses[w.id] = w
     }
     for _ in 0..<(try r.count()) {
-      let d = Deficiency(id: try r.string(), what: try r.string(), area: try r.optionalString(), identifiedAt: try r.timestamp())
+      let d = Deficiency(
+        id: try r.string(), what: try r.string(), area: try r.optionalString(), baseline: try r.optionalDouble(),
+        target: try r.optionalDouble(), identifiedAt: try r.timestamp())
       s.deficiencies[d.id] = d
     }
     for _ in 0..<(try r.count()) {
@@ -144,12 +147,11 @@ extension State {
       s.matrixByDept[dept] = try r.matrix()
     }
     var t = CultureTally()
-    t.hires = try r.int(); t.departures = try r.int(); t.promisesKept = try r.int(); t.promisesBroken = try r.int()
     t.feedbackResponses = try r.int(); t.feedbackPromoters = try r.int(); t.feedbackDetractors = try r.int()
-    t.feedbackScoreSum = try r.int(); t.pulseResponses = try r.int(); t.pulsePromoters = try r.int()
-    t.pulseDetractors = try r.int(); t.says = try r.int(); t.leads = try r.int(); t.trainings = try r.int()
-    t.actionsDone = try r.int(); t.tacticStatements = try r.int(); t.loopsClosed = try r.int()
-    t.loopsClosedWithin48h = try r.int(); t.complaints = try r.int()
+    t.pulseResponses = try r.int(); t.pulsePromoters = try r.int(); t.pulseDetractors = try r.int()
+    t.says = try r.int(); t.leads = try r.int(); t.trainings = try r.int(); t.actionsDone = try r.int()
+    t.tacticStatements = try r.int(); t.loopsClosed = try r.int(); t.loopsClosedWithin48h = try r.int()
+    t.complaints = try r.int(); t.customersLost = try r.int(); t.silentLosses = try r.int(); t.leadsEver = try r.int()
     t.lastLead = try r.time()
     s.tally = t
     s.retracted = Set(try r.ints())
@@ -206,6 +208,11 @@ struct SnapshotWriter {
     if let value { int(value) }
   }
 
+  mutating func optionalDouble(_ value: Double?) {
+    bool(value != nil)
+    if let value { uint(value.bitPattern) }
+  }
+
   mutating func ints(_ values: [Int]) {
     count(values.count)
     for value in values { int(value) }
@@ -239,13 +246,13 @@ struct SnapshotWriter {
     bool(e.champion); string(e.championArea); bool(e.onTeam)
     count(e.trained.count)
     for topic in TrainingTopic.allCases where e.trained.contains(topic) { string(topic.rawValue) }
-    tally(e.served); tally(e.servedCustomers); tally(e.receivedStaff); optionalInt(e.lastPulse); ints(e.recent)
+    tally(e.served); tally(e.servedCustomers); tally(e.receivedStaff); ints(e.recent)
   }
 
   mutating func customer(_ c: Customer) {
     string(c.id); string(c.name); string(c.segment); time(c.registeredAt); int(c.registeredSeq); time(c.lostAt); string(c.lostReason)
     tally(c.interactions); optionalInt(c.lastOutcome); bool(c.hadNegativeInteraction); int(c.complaints)
-    int(c.feedbackCount); int(c.feedbackSum); bool(c.hadLowFeedback)
+    bool(c.everComplained); int(c.feedbackCount); int(c.feedbackSum); int(c.feedbackGood); bool(c.hadLowFeedback)
     count(c.openLoops.count)
     for opened in c.openLoops { time(opened) }
     ints(c.recent)
@@ -326,6 +333,13 @@ struct SnapshotReader {
     try bool() ? try int() : nil
   }
 
+  mutating func optionalDouble() throws(Failure) -> Double? {
+    guard try bool() else { return nil }
+    let value = Double(bitPattern: try uint())
+    guard value.isFinite else { throw .invalid }
+    return value
+  }
+
   mutating func ints() throws(Failure) -> [Int] {
     let n = try count()
     var result = [Int]()
@@ -378,7 +392,6 @@ struct SnapshotReader {
     e.served = try tally()
     e.servedCustomers = try tally()
     e.receivedStaff = try tally()
-    e.lastPulse = try optionalInt()
     e.recent = try ints()
     return e
   }
@@ -392,8 +405,10 @@ struct SnapshotReader {
     c.lastOutcome = try optionalInt()
     c.hadNegativeInteraction = try bool()
     c.complaints = try int()
+    c.everComplained = try bool()
     c.feedbackCount = try int()
     c.feedbackSum = try int()
+    c.feedbackGood = try int()
     c.hadLowFeedback = try bool()
     for _ in 0..<(try count()) { c.openLoops.append(try timestamp()) }
     c.recent = try ints()

@@ -112,15 +112,13 @@ public struct MatrixTally: Sendable, Equatable {
 }
 
 /// Counts behind the scorecard that are not per-entity.
+///
+/// Every count but the last two is an observation that `window=` narrows:
+/// ``State/clearObservations()`` zeroes them at a window's start.
 public struct CultureTally: Sendable, Equatable {
-  public var hires = 0
-  public var departures = 0
-  public var promisesKept = 0
-  public var promisesBroken = 0
   public var feedbackResponses = 0
   public var feedbackPromoters = 0
   public var feedbackDetractors = 0
-  public var feedbackScoreSum = 0
   public var pulseResponses = 0
   public var pulsePromoters = 0
   public var pulseDetractors = 0
@@ -128,13 +126,19 @@ public struct CultureTally: Sendable, Equatable {
   public var leads = 0
   public var trainings = 0
   public var actionsDone = 0
+  /// `say` statements that use tactic language (SPEC §5).
   public var tacticStatements = 0
-  public var lastLead: Timestamp?
   /// Loop items (complaints, detractor feedback) closed by a follow-up.
   public var loopsClosed = 0
   /// Of those, closed within 48 hours of being opened.
   public var loopsClosedWithin48h = 0
   public var complaints = 0
+  /// Customers lost, and of those the ones with no complaint on record before their loss.
+  public var customersLost = 0
+  public var silentLosses = 0
+  /// Every `lead` event, whatever the window (the sample of `leadershipRecency`).
+  public var leadsEver = 0
+  public var lastLead: Timestamp?
 
   public init() {}
 }
@@ -163,7 +167,6 @@ public struct Employee: Sendable, Equatable {
   public var servedCustomers = Tally()
   /// Staff interactions this employee received (as PARTY).
   public var receivedStaff = Tally()
-  public var lastPulse: Int?
   /// Seqs of the latest events naming this employee (at most ``recentLimit``).
   public var recent: [Int] = []
 
@@ -179,12 +182,17 @@ public struct Customer: Sendable, Equatable {
   public var registeredSeq = 0
   public var lostAt: Timestamp?
   public var lostReason: String?
+  /// Interactions with this customer as PARTY.
   public var interactions = Tally()
   public var lastOutcome: Int?
   public var hadNegativeInteraction = false
   public var complaints = 0
+  /// Whether a complaint was ever received, whatever the window.
+  public var everComplained = false
   public var feedbackCount = 0
   public var feedbackSum = 0
+  /// Feedback scores of 7 or more.
+  public var feedbackGood = 0
   public var hadLowFeedback = false
   /// Open loop items (complaints, detractor feedback) by the time they opened.
   public var openLoops: [Timestamp] = []
@@ -236,6 +244,9 @@ public struct Deficiency: Sendable, Equatable {
   public var id: String
   public var what: String
   public var area: String?
+  /// The area indicator's value when identified, and the value aimed for.
+  public var baseline: Double?
+  public var target: Double?
   public var identifiedAt: Timestamp
 }
 

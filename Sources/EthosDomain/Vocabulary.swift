@@ -77,7 +77,7 @@ public enum StressScope: Sendable, Hashable, CustomStringConvertible {
 
 /// The names of the `culture` indicators, in the order the scorecard lists them.
 public enum IndicatorName: String, Vocabulary {
-  case balance, relationshipShare, promiseKeptRate, nps, enps, perceptionGap, silentChurnShare
+  case balance, floor, relationshipShare, promiseKeptRate, nps, enps, perceptionGap, silentChurnShare
   case complaintMultiplier, followUpRate, turnover, championCoverage, leadershipRecency
   case talkWalkRatio, tacticLanguage, hiringFit, trainingCoverage, happyLink
 }

@@ -1,6 +1,7 @@
 import EthosDomain
 import EthosJSON
 import EthosLanguage
+import EthosProjections
 import EthosStore
 
 extension Session {
@@ -163,6 +164,13 @@ extension Session {
       }
       command = .retract(seq: seq, reason: reason, target: target)
     }
+    if case .identifyDeficiency(let id, let what, let area?, let target, _) = command,
+      let indicator = IndicatorName(rawValue: area)
+    {
+      // The baseline progress is measured from: the indicator as it stands now.
+      let baseline = CultureDocument.reading(indicator, state, at: state.headTime).value
+      command = .identifyDeficiency(id: id, what: what, area: area, target: target, baseline: baseline)
+    }
     do {
       return try decide(command, state: state, now: now)
     } catch {
@@ -182,7 +190,10 @@ extension Session {
       timeTexts.occurred = now
       timeTexts.occurredISO = now.iso
     }
-    let command = line.trimmingSpaces
+    var command = line.trimmingSpaces
+    // A pulse answer is anonymous: the stored statement names the department
+    // only, even when it was typed with the employee's id.
+    if case .pulseRecorded(let dept?, let score)? = events.first { command = "pulse dept=\(dept) score=\(score)" }
     let origin = origin.recorded
     return events.map {
       PendingEvent(

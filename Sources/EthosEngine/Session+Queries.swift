@@ -29,17 +29,21 @@ extension Session {
   /// The JSON document a query yields on `state` (SPEC §5).
   func document(_ query: Query, state: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
     switch query {
-    case .matrix(let dept):
+    case .matrix(let dept, let window):
       if let dept, !state.departments.contains(dept) {
         throw .unknownDepartment(dept, known: state.departments)
       }
-      return MatrixDocument.make(state, dept: dept)
+      guard let window else { return MatrixDocument.make(state, dept: dept) }
+      let (narrowed, _) = try windowed(state, asOfTime: asOfTime, window: window)
+      return MatrixDocument.make(narrowed, dept: dept, window: window.text)
     case .history(let filter):
       return try history(filter, upTo: state.headSeq, retracted: state.retracted)
     case .show(let seq):
       return try show(seq, upTo: state.headSeq, retracted: state.retracted)
-    case .culture:
-      return CultureDocument.make(state, asOfTime: asOfTime)
+    case .culture(let window):
+      guard let window else { return CultureDocument.make(state, asOfTime: asOfTime) }
+      let (narrowed, bounds) = try windowed(state, asOfTime: asOfTime, window: window)
+      return CultureDocument.make(narrowed, asOfTime: asOfTime, window: bounds)
     case .employees(let all):
       return ListDocuments.employees(state, all: all)
     case .customers(let all):
@@ -63,6 +67,31 @@ extension Session {
     case .trend(let path, let by):
       return try trend(path, by: by, state: state, asOfTime: asOfTime)
     }
+  }
+
+  // MARK: window
+
+  /// `view` narrowed to `window` (SPEC §5): who is active, departments,
+  /// champions and every lifecycle fact as of `view`, but only the
+  /// observations in (end − window, end], end being `asOfTime` or the time
+  /// of `view`'s last event. Folded from the state just before the window,
+  /// its observations cleared, so a snapshot serves the window too.
+  func windowed(_ view: State, asOfTime: Timestamp?, window: Duration) throws(EngineError) -> (State, CultureWindow) {
+    guard let end = asOfTime ?? view.headTime else {
+      return (view, CultureWindow(text: window.text, start: Timestamp(seconds: 0)))
+    }
+    let start = Timestamp(seconds: end.seconds - window.seconds)
+    let before: Int
+    do { before = min(try store.seq(atOrBefore: start, on: branch), view.headSeq) } catch { throw .store(error) }
+    var state = before == 0 ? State() : try loadState(upTo: before)
+    state.clearObservations()
+    do {
+      state.skip = try store.retractions(branch, upTo: view.headSeq)
+      try fold(into: &state, branch: branch, from: before + 1, to: view.headSeq)
+    } catch {
+      throw .store(error)
+    }
+    return (state, CultureWindow(text: window.text, start: start))
   }
 
   // MARK: who

@@ -247,8 +247,8 @@ struct Args {
   mutating func query(_ word: String) throws(Diagnostic) -> Query {
     let query: Query
     switch word {
-    case "matrix": query = .matrix(dept: try id(option: "dept", what: "a department"))
-    case "culture": query = .culture
+    case "matrix": query = .matrix(dept: try id(option: "dept", what: "a department"), window: try window())
+    case "culture": query = .culture(window: try window())
     case "employees": query = .employees(all: try allFlag())
     case "customers": query = .customers(all: try allFlag())
     case "partners": query = .partners
@@ -348,6 +348,28 @@ struct Args {
       throw Diagnostic(
         "\(name)= must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(shown(token.text))')",
         column: token.column)
+    }
+    return value
+  }
+
+  /// `window=DURATION` of `culture` and `matrix` (SPEC §5): a span greater than zero.
+  mutating func window() throws(Diagnostic) -> Duration? {
+    guard let token = option("window") else { return nil }
+    guard let duration = Duration(parsing: token.text), duration.seconds > 0 else {
+      throw Diagnostic(
+        "window= must be a duration greater than zero such as 90d, 12w or 36h (got '\(shown(token.text))')",
+        column: token.column)
+    }
+    return duration
+  }
+
+  /// A number option (`target=0.9`, `target=-20`): finite, at most 15 significant characters.
+  mutating func number(_ name: String) throws(Diagnostic) -> Double? {
+    guard let token = option(name) else { return nil }
+    let text = token.text
+    let allowed = text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }
+    guard allowed, text.count <= 16, let value = Double(text), value.isFinite else {
+      throw Diagnostic("\(name)= must be a number such as 0.9 or 30 (got '\(shown(text))')", column: token.column)
     }
     return value
   }

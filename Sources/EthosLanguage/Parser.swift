@@ -197,14 +197,20 @@ public enum Parser {
       try a.finish()
       return .write(command)
     case "pulse":
-      let id = try a.id(0, "an employee id")
+      let source: PulseSource
+      if let dept = try a.id(option: "dept", what: "a department") {
+        source = .department(dept)
+      } else {
+        source = .employee(try a.id(0, "dept=D (or an employee id, of whom only the department is kept)"))
+      }
       guard let score = try a.int("score", 0...10) else { throw a.missing("score", "0-10") }
       try a.finish()
-      return .write(.pulse(employee: id, score: score))
+      return .write(.pulse(from: source, score: score))
     case "deficiency":
       let id = try a.id(0, "a deficiency id")
       let what = try a.name(1, "what is deficient, in quotes", limit: Limits.textLength)
-      let command = Command.identifyDeficiency(id: id, what: what, area: try a.text(option: "area"))
+      let command = Command.identifyDeficiency(
+        id: id, what: what, area: try a.text(option: "area"), target: try a.number("target"), baseline: nil)
       try a.finish()
       return .write(command)
     case "plan":

@@ -32,8 +32,11 @@ public enum ClockAction: Sendable, Equatable {
 
 /// A read-only query; each yields one JSON document (SPEC §5).
 public enum Query: Sendable, Equatable {
-  case matrix(dept: String?)
-  case culture
+  /// `culture` over all history.
+  public static let culture = Query.culture(window: nil)
+
+  case matrix(dept: String?, window: Duration? = nil)
+  case culture(window: Duration? = nil)
   case employees(all: Bool)
   case customers(all: Bool)
   case partners

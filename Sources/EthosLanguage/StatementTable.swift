@@ -285,15 +285,24 @@ public enum StatementTable {
         + "feedback; with none open it is a proactive call.",
       example: "follow-up acme by ana \"refund confirmed\"", arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note]),
     StatementSpec(
-      words: "pulse", group: .voice, syntax: "pulse EMP score=0-10", summary: "an employee's eNPS answer (PulseRecorded)",
-      options: [OptionSpec("score", "0-10", values: (0...10).map(String.init))], rules: "EMP must be active; score= is required.",
-      example: "pulse ben score=8", arguments: [.ref(.activeEmployee)]),
+      words: "pulse", group: .voice, syntax: "pulse dept=D score=0-10 (or pulse EMP score=0-10)",
+      summary: "an anonymous eNPS answer (PulseRecorded)",
+      options: [
+        OptionSpec("dept", "D", .ref(.department)), OptionSpec("score", "0-10", values: (0...10).map(String.init)),
+      ],
+      rules: "D a department with an active employee; with EMP (an active employee) only EMP's department is "
+        + "recorded, never the id. score= is required. Answers are anonymous: eNPS is shown from 5 answers on.",
+      example: "pulse dept=front-desk score=8", arguments: [ArgumentSpec(.ref(.activeEmployee), optional: true)]),
     // plan
     StatementSpec(
-      words: "deficiency", group: .plan, syntax: "deficiency ID \"WHAT\" [area=INDICATOR]",
+      words: "deficiency", group: .plan, syntax: "deficiency ID \"WHAT\" [area=INDICATOR] [target=V]",
       summary: "name something to correct (DeficiencyIdentified)",
-      options: [OptionSpec("area", "INDICATOR", values: IndicatorName.allCases.map(\.rawValue) + ["matrix"])],
-      rules: "ID must be new; INDICATOR a culture indicator name or 'matrix'.",
+      options: [
+        OptionSpec("area", "INDICATOR", values: IndicatorName.allCases.map(\.rawValue) + ["matrix"]),
+        OptionSpec("target", "V"),
+      ],
+      rules: "ID must be new; INDICATOR a culture indicator name or 'matrix'. With an indicator, its value now is "
+        + "recorded as the baseline and 'plan' shows it beside the current value and whether target= V is met.",
       example: "deficiency d1 \"staff snap at each other in storms\" area=matrix", arguments: [.free, .free]),
     StatementSpec(
       words: "plan", group: .plan, syntax: "plan ID for DEFICIENCY owner=EMP due=T|+DURATION [\"what\"]",
@@ -312,12 +321,18 @@ public enum StatementTable {
       example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free]),
     // queries
     StatementSpec(
-      words: "matrix", group: .queries, syntax: "matrix [dept=D]", summary: "the Service Culture Matrix",
-      options: [OptionSpec("dept", "D", .ref(.department))], rules: "dept= counts only interactions served by employees of D.",
+      words: "matrix", group: .queries, syntax: "matrix [dept=D] [window=DURATION]", summary: "the Service Culture Matrix",
+      options: [OptionSpec("dept", "D", .ref(.department)), OptionSpec("window", "DURATION")],
+      rules: "dept= counts only interactions served by employees of D; window=90d only those of the last 90 days.",
       example: "matrix dept=front-desk"),
     StatementSpec(
-      words: "culture", group: .queries, syntax: "culture", summary: "the scorecard: indicators and the strategy verdict",
-      options: [], rules: "", example: "culture"),
+      words: "culture", group: .queries, syntax: "culture [window=DURATION]",
+      summary: "the scorecard: indicators and the strategy verdict",
+      options: [OptionSpec("window", "DURATION")],
+      rules: "window=90d counts only observations of the last 90 days (who is active, departments and champions "
+        + "stay as of now). Each indicator shows its value, its status and n, the sample it rests on; below its "
+        + "minimum sample the status is empty.",
+      example: "culture window=90d"),
     StatementSpec(
       words: "employees", group: .queries, syntax: "employees [all]", summary: "active employees (all: departed too)",
       options: [], rules: "", example: "employees all", arguments: [ArgumentSpec(.words(["all"]), optional: true)]),

@@ -31,7 +31,6 @@ public enum ListDocuments {
         ("champion", .bool(e.champion)), ("team", .bool(e.onTeam)),
         ("served", .int(e.served.n)), ("meanServed", .optional(Rounding.round(e.served.mean))),
         ("received", .int(e.receivedStaff.n)), ("meanReceived", .optional(Rounding.round(e.receivedStaff.mean))),
-        ("pulse", .optional(e.lastPulse)),
         ("trained", .array(TrainingTopic.allCases.filter { e.trained.contains($0) }.map { .string($0.rawValue) })),
         ("active", .bool(e.active)), ("hiredAt", .string(e.hiredAt.iso)), ("departedAt", .optional(e.departedAt?.iso)),
       ]))
@@ -169,7 +168,16 @@ public enum ListDocuments {
     var byDeficiency = [String: [Action]]()
     for action in state.actions.values { byDeficiency[action.deficiency, default: []].append(action) }
     var items = [JSON]()
+    var readings = [IndicatorName: IndicatorReading]()
     for d in state.deficiencies.values.sorted(by: { ($0.identifiedAt, $0.id) < ($1.identifiedAt, $1.id) }) {
+      let indicator = d.area.flatMap(IndicatorName.init(rawValue:))
+      var current: Double?
+      if let indicator {
+        let reading = readings[indicator] ?? CultureDocument.reading(indicator, state, at: time)
+        readings[indicator] = reading
+        current = reading.value
+      }
+      let met = indicator.flatMap { name in current.flatMap { now in d.target.map { name.reached(now, target: $0) } } }
       let actions = (byDeficiency[d.id] ?? []).sorted { ($0.plannedAt, $0.id) < ($1.plannedAt, $1.id) }
       func row(_ a: Action?) -> JSON {
         var status = "unplanned"
@@ -185,6 +193,8 @@ public enum ListDocuments {
         return .object(
           JSONObject([
             ("deficiency", .string(d.id)), ("what", .string(d.what)), ("area", .optional(d.area)),
+            ("baseline", .optional(d.baseline)), ("target", .optional(d.target)), ("current", .optional(current)),
+            ("met", met.map(JSON.bool) ?? .null),
             ("action", .optional(a?.id)), ("task", .optional(a?.what)), ("owner", .optional(a?.owner)),
             ("due", .optional(a?.due.iso)), ("status", .string(status)), ("doneAt", .optional(a?.doneAt?.iso)),
           ]))
@@ -192,5 +202,14 @@ public enum ListDocuments {
       if actions.isEmpty { items.append(row(nil)) } else { items.append(contentsOf: actions.map(row)) }
     }
     return list(items)
+  }
+}
+
+extension IndicatorName {
+  /// Whether `value` has reached `target` in this indicator's good direction
+  /// (at or below it for indicators where less is better).
+  public func reached(_ value: Double, target: Double) -> Bool {
+    if case .atMost = thresholds { return value <= target }
+    return value >= target
   }
 }

@@ -8,12 +8,14 @@ public enum MatrixDocument {
   ]
 
   /// The matrix over all interactions, or those served by employees of `dept`.
-  public static func make(_ state: State, dept: String? = nil) -> JSON {
+  /// With `window` (as written, `90d`), `state` holds only the window's
+  /// observations and the document says so.
+  public static func make(_ state: State, dept: String? = nil, window: String? = nil) -> JSON {
     let tally = dept.map { state.matrixByDept[$0] ?? MatrixTally() } ?? state.matrix
-    return make(tally)
+    return make(tally, window: window)
   }
 
-  public static func make(_ tally: MatrixTally) -> JSON {
+  public static func make(_ tally: MatrixTally, window: String? = nil) -> JSON {
     var cells = JSONObject()
     for audience in Audience.allCases {
       var row = JSONObject()
@@ -32,13 +34,15 @@ public enum MatrixDocument {
     for audience in Audience.allCases {
       gaps[audience.rawValue] = .optional(Rounding.round(stressGap(tally, audience)))
     }
-    return .object(
-      JSONObject([
-        ("cells", .object(cells)),
-        ("balance", .optional(Rounding.round(balance(tally)))),
-        ("weakest", .optional(weakest(tally))),
-        ("stressGap", .object(gaps)),
-      ]))
+    var document = JSONObject([
+      ("cells", .object(cells)),
+      ("balance", .optional(Rounding.round(balance(tally)))),
+      ("weakest", .optional(weakest(tally))),
+      ("stressGap", .object(gaps)),
+    ])
+    // Only a narrowed matrix names its window: the all-time document keeps its round-1 shape.
+    if let window { document["window"] = .string(window) }
+    return .object(document)
   }
 
   /// Highest cell mean minus lowest, over cells with interactions.

@@ -73,7 +73,7 @@ public enum Workload {
         let mode = Bool.random(using: &rng) ? "relationship" : "transaction"
         let did = Bool.random(using: &rng) ? " did=\(pick(behaviours)),\(behaviours[4])" : ""
         write("log \(by) with \(to) mode=\(mode) outcome=\(outcome > 0 ? "+" : "")\(outcome)\(did)\(pick(notes))")
-      case ..<0.75: write("pulse \(by) score=\(Int.random(in: 0...10, using: &rng))")
+      case ..<0.75: write("pulse dept=\(pick(depts)) score=\(Int.random(in: 0...10, using: &rng))")
       case ..<0.80: write("feedback \(pick(customers)) score=\(Int.random(in: 0...10, using: &rng)) about=\(by)")
       case ..<0.83: write("complain \(pick(customers)) about=\(by) level=manager \"waited too long\"")
       case ..<0.86: write("follow-up \(pick(customers)) by \(by)")

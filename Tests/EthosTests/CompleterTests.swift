@@ -126,8 +126,8 @@ import TestSupport
     ("complain acme level=", ["frontline", "manager", "head-office"]),
     ("follow-up acme ", ["by"]),
     ("follow-up acme by ", employees),
-    ("pulse ", employees),
-    ("pulse ben ", ["score="]),
+    ("pulse ", employees + ["dept=", "score="]),
+    ("pulse ben ", ["dept=", "score="]),
     // plan
     ("deficiency d2 \"x\" area=pro", ["promiseKeptRate"]),
     ("deficiency d2 \"x\" area=m", ["matrix"]),
@@ -138,7 +138,7 @@ import TestSupport
     ("done ", ["a1"]),
     ("clock ", ["live"]),
     // queries
-    ("matrix ", ["dept="]),
+    ("matrix ", ["dept=", "window="]),
     ("matrix dept=h", ["housekeeping"]),
     ("employees ", ["all"]),
     ("customers a", ["all"]),

@@ -53,7 +53,7 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     // unknown and repeated options
     DiagnosticCase(
       "hire zoe \"Zoe\" levle=leader", "unknown option 'levle' for hire — did you mean 'level'?", at: "levle"),
-    DiagnosticCase("pulse ben score=7 mood=ok", "unknown option 'mood' for pulse — pulse takes score=", at: "mood"),
+    DiagnosticCase("pulse ben score=7 mood=ok", "unknown option 'mood' for pulse — pulse takes dept=, score=", at: "mood"),
     DiagnosticCase(
       "release linens kind=vendor", "release takes no options (got 'kind=') — usage: release PARTNER", at: "kind"),
     DiagnosticCase(
@@ -151,7 +151,7 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     // shape of the statement
     DiagnosticCase(
       "engage x \"X\"", "engage needs kind= (vendor or subcontractor) — usage: engage ID \"NAME\" kind=vendor|subcontractor"),
-    DiagnosticCase("pulse ben", "pulse needs score= (0-10) — usage: pulse EMP score=0-10"),
+    DiagnosticCase("pulse ben", "pulse needs score= (0-10) — usage: pulse dept=D score=0-10 (or pulse EMP score=0-10)"),
     DiagnosticCase(
       "customer c1", "customer needs the customer's name in quotes — usage: customer ID \"NAME\" [segment=S]"),
     DiagnosticCase("depart", "depart needs an employee id — usage: depart EMP [reason=resigned|dismissed|retired|other]"),

@@ -22,14 +22,15 @@ import TestSupport
     let result = try EthosProcess.run(["query", "culture", "--format", "json", "--store", store])
     #expect(result.status == 0, Comment(rawValue: result.stderr))
     let document = try JSON.parse(result.stdout)
-    #expect(document.objectValue?.keys == ["asOf", "verdict", "reasons", "indicators"])
+    #expect(document.objectValue?.keys == ["asOf", "window", "verdict", "reasons", "indicators"])
+    #expect(document["window"] == .null)
     #expect(document["asOf"]?.objectValue?.keys == ["seq", "time"])
     #expect(document["asOf"]?["seq"]?.intValue ?? 0 > 0)
     #expect(["strategy", "tactic", "unknown"].contains(document["verdict"]?.stringValue ?? ""))
     #expect((document["reasons"]?.arrayValue?.count ?? 0) > 0)
     #expect(document["indicators"]?.objectValue?.keys == Self.indicatorNames)
     for name in Self.indicatorNames {
-      #expect(document["indicators"]?[name]?.objectValue?.keys == ["value", "status"], "\(name)")
+      #expect(document["indicators"]?[name]?.objectValue?.keys == ["value", "status", "n"], "\(name)")
     }
     // A clean exit of `ethos run` left a snapshot at the head.
     let sqlite = try SQLiteStore(path: store)

@@ -59,7 +59,9 @@ import TestSupport
     #expect(items.filter { $0["retracted"] == true }.count == 1)
     let shown = try with.json("show @6")
     #expect(shown["retracted"] == true)
-    #expect(shown["command"] == .string(observation))
+    // A pulse answer is stored anonymously: the statement names the department only.
+    let stored = observation.hasPrefix("pulse ") ? "pulse dept=kitchen score=3" : observation
+    #expect(shown["command"] == .string(stored))
     #expect(try with.json("show @7")["retracted"] == false)
   }
 
