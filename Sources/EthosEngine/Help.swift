@@ -1,4 +1,6 @@
+import EthosDomain
 import EthosLanguage
+import EthosProjections
 
 /// `help` and `help STATEMENT`, read from the statement table that also
 /// drives the parser and completion.
@@ -10,7 +12,32 @@ public enum Help {
     guard let topic else { return overview() }
     let key = topic == "exit" ? "quit" : topic
     guard let spec = StatementTable.spec(key) else { throw .helpUnknown(topic) }
-    return detail(spec)
+    return detail(spec) + (key == "culture" ? indicators() : [])
+  }
+
+  /// `help culture`: what each indicator means, its bands and the sample it
+  /// needs, one line each, then how the verdict is reached (SPEC §5).
+  static func indicators() -> [String] {
+    var rows = [["indicator", "W", "good", "watch", "min n", "measures"]]
+    for name in IndicatorName.allCases {
+      var bands = ["—", "—"]
+      if case .atMost(let good, let watch) = name.thresholds {
+        bands = ["≤" + Thresholds.show(good), "≤" + Thresholds.show(watch)]
+      } else if case .atLeast(let good, let watch) = name.thresholds {
+        bands = ["≥" + Thresholds.show(good), "≥" + Thresholds.show(watch)]
+      }
+      rows.append([name.rawValue, name.windowed ? "W" : ""] + bands + [String(name.minimumSample), name.meaning])
+    }
+    var lines = [""] + Renderer.align(rows, separator: "  ").map { "  " + $0 }
+    lines.append("")
+    lines += wrap(
+      "W: narrowed by window=. Below its min n an indicator shows its value and n but no status. Verdict: tactic "
+        + "on any red flag (floor, tacticLanguage, talkWalkRatio, leadershipRecency, nps or silentChurnShare poor, "
+        + "or no 'lead' in 20+ interactions); else unknown while a box of the matrix has under 5 interactions; else "
+        + "strategy when balance, floor, leadershipRecency and tacticLanguage are good and championCoverage good or "
+        + "null; else tactic.",
+      first: "", rest: "")
+    return lines
   }
 
   static func overview() -> [String] {

@@ -71,15 +71,17 @@ public enum Renderer {
   static func culture(_ document: JSON, color: Bool) -> [String] {
     let asOf = document["asOf"]
     let verdict = document["verdict"]?.stringValue ?? "unknown"
-    var lines = ["culture as of @\(plain(asOf?["seq"])) (\(plain(asOf?["time"])))"]
+    let window = document["window"]?.stringValue.map { ", window \($0)" } ?? ""
+    var lines = ["culture as of @\(plain(asOf?["seq"])) (\(plain(asOf?["time"])))\(window)"]
     lines.append("verdict: " + paint(verdict, verdict, color: color))
     for reason in document["reasons"]?.arrayValue ?? [] { lines.append("  - " + plain(reason)) }
     lines.append("")
-    var rows = [["indicator", "value", "status"]]
+    // n before status, so the status ends the line and can be coloured there.
+    var rows = [["indicator", "value", "n", "status"]]
     var statuses: [String?] = [nil]
     for (name, indicator) in document["indicators"]?.objectValue?.pairs ?? [] {
       let status = indicator["status"]?.stringValue
-      rows.append([name, plain(indicator["value"]), status ?? "—"])
+      rows.append([name, plain(indicator["value"]), plain(indicator["n"]), status ?? "—"])
       statuses.append(status)
     }
     var table = align(rows, separator: "  ")

@@ -249,6 +249,9 @@ extension Session {
       ]))
   }
 
+  /// What `show` prints in place of who gave a version 1 pulse answer.
+  static let withheld = "(withheld: pulse answers are anonymous)"
+
   /// `show @N`: the whole envelope plus whether it is retracted.
   func show(_ seq: Int, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
     guard seq <= head else { throw .noEvent(seq, head: head) }
@@ -256,6 +259,15 @@ extension Session {
     do { found = try store.event(branch, seq: seq) } catch { throw .store(error) }
     guard let envelope = found, case .object(var object) = envelope.json else { throw .noEvent(seq, head: head) }
     object["retracted"] = .bool(retracted.contains(seq))
+    // A version 1 pulse answer named its employee: answers are anonymous now,
+    // so the name is withheld here (the stored bytes, and so the hash, stay).
+    if envelope.type == EventType.pulseRecorded.rawValue, envelope.version == 1,
+      case .object(var data)? = object["data"], data["employee"] != nil
+    {
+      data["employee"] = .string(Session.withheld)
+      object["data"] = .object(data)
+      object["command"] = .string(Session.withheld)
+    }
     return .object(object)
   }
 }

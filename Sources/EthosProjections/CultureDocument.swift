@@ -94,29 +94,27 @@ extension IndicatorName {
     }
   }
 
-  /// What the indicator measures and on what sample, in one line (`help culture`).
+  /// What the indicator measures, in a few words (`help culture`).
   public var meaning: String {
     switch self {
-    case .balance: return "highest minus lowest cell mean of the matrix; n: the smallest cell"
-    case .floor: return "lowest cell mean among cells of 5 or more interactions; n: that cell"
-    case .relationshipShare: return "customer interactions with mode=relationship; n: customer interactions"
-    case .promiseKeptRate: return "kept / (kept + broken + overdue) of promises made; n: those promises"
-    case .nps: return "customers' Net Promoter Score, 9-10 minus 0-6 in % of answers; n: answers"
-    case .enps: return "the same over anonymous pulse answers, shown from 5 answers; n: answers"
-    case .perceptionGap:
-      return "share of positive interactions minus share of feedback scores of 7+, per customer with both; n: customers"
-    case .silentChurnShare: return "lost customers who never complained before leaving; n: customers lost"
-    case .complaintMultiplier:
-      return "customers with a problem per customer who complained (poor when none complain); n: with a problem"
-    case .followUpRate: return "complaints and low scores followed up within 48h; n: those items"
-    case .turnover: return "departures in the last 365 days / employees active in them (never windowed); n: employees"
-    case .championCoverage: return "departments of 3+ active staff with an active champion; n: those departments"
-    case .leadershipRecency: return "days since the last 'lead' (never windowed); n: lead events"
-    case .talkWalkRatio: return "say / (lead + train + done); n: all four"
-    case .tacticLanguage: return "statements using tactic words (focus, campaign, this quarter, ...); n: statements"
-    case .hiringFit: return "active customer-facing staff with orientation 1-2; n: that staff"
-    case .trainingCoverage: return "active customer-facing staff trained in at least one topic; n: that staff"
-    case .happyLink: return "Pearson r of treatment received vs service given, from 10 employees; no status"
+    case .balance: return "highest minus lowest box mean of the matrix"
+    case .floor: return "lowest mean of a box with 5+ interactions"
+    case .relationshipShare: return "customer interactions in relationship mode"
+    case .promiseKeptRate: return "kept / (kept + broken + overdue) promises"
+    case .nps: return "customers' Net Promoter Score (feedback)"
+    case .enps: return "staff's anonymous pulse NPS, from 5 answers"
+    case .perceptionGap: return "staff's positive share minus customers' 7+"
+    case .silentChurnShare: return "lost customers who never complained"
+    case .complaintMultiplier: return "customers with a problem per complainer"
+    case .followUpRate: return "complaints and low scores closed within 48h"
+    case .turnover: return "departures / staff over the last 365 days"
+    case .championCoverage: return "departments of 3+ with an active champion"
+    case .leadershipRecency: return "days since a leader last acted ('lead')"
+    case .talkWalkRatio: return "say / (lead + train + done)"
+    case .tacticLanguage: return "statements talking of service as a tactic"
+    case .hiringFit: return "customer-facing staff of orientation 1-2"
+    case .trainingCoverage: return "customer-facing staff trained in a topic"
+    case .happyLink: return "r of treatment received vs service given"
     }
   }
 

@@ -54,7 +54,7 @@ import TestSupport
   static let queries = [
     "culture", "matrix", "employees all", "customers all", "partners", "champions", "team", "promises",
     "promises overdue", "stresses", "plan", "at-risk", "history", "trend culture.indicators.nps.value by=day",
-    "trend matrix.balance by=week",
+    "trend matrix.balance by=week", "culture window=2d", "matrix window=36h", "culture window=2w",
   ]
 
   @Test(arguments: seeds)
