@@ -27,10 +27,6 @@ func envelopes(_ store: any EventStore, _ branch: String) throws -> [Envelope] {
   return result
 }
 
-/// `culture`, or `nil` while the engine does not compute it yet.
-func cultureIfAvailable(_ h: Harness) -> JSON? {
-  try? h.json("culture")
-}
 
 @Suite struct BranchTests {
   static let base = """
@@ -50,7 +46,7 @@ func cultureIfAvailable(_ h: Harness) -> JSON? {
     h.script("log ana with acme outcome=+1")
     let mainBefore = try envelopes(h.store, "main")
     let matrixBefore = try h.json("matrix")
-    let cultureBefore = cultureIfAvailable(h)
+    let cultureBefore = try h.json("culture")
     #expect(mainBefore.count == 6)
 
     let out = h.run("branch storm from=@4")
@@ -69,7 +65,7 @@ func cultureIfAvailable(_ h: Harness) -> JSON? {
     #expect(try envelopes(h.store, "main") == mainBefore)
     #expect(h.run("switch main") == "on branch 'main' (head @6)\n")
     #expect(try h.json("matrix") == matrixBefore)
-    #expect(cultureIfAvailable(h) == cultureBefore)
+    #expect(try h.json("culture") == cultureBefore)
 
     // The branch shares @1…@4 and chains its own events from @4's hash.
     let storm = try envelopes(h.store, "storm")
