@@ -486,19 +486,26 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  /// How far apart the older snapshots kept are, in events.
+  static let snapshotSpacing = 50_000
+
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
     try wrap {
       try queue.write { db in
         try db.execute(
           sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data) VALUES (?, ?, ?, ?)",
           arguments: [branch, seq, version, Data(data)])
-        // A cache: keep the three newest per branch and version.
+        // A cache: keep the three newest per branch and version, and the first
+        // of every 50,000 events, so a point in the past (`as of`, the start of a
+        // `window=`) is never more than about 50,000 events from a snapshot.
         try db.execute(
           sql: """
             DELETE FROM snapshots WHERE branch = ? AND version = ? AND seq NOT IN
               (SELECT seq FROM snapshots WHERE branch = ? AND version = ? ORDER BY seq DESC LIMIT 3)
+              AND seq NOT IN
+              (SELECT MIN(seq) FROM snapshots WHERE branch = ? AND version = ? GROUP BY seq / \(Self.snapshotSpacing))
             """,
-          arguments: [branch, version, branch, version])
+          arguments: [branch, version, branch, version, branch, version])
       }
     }
   }
