@@ -85,7 +85,7 @@ extension Session {
           ("branch", .string(branch)), ("from", .int(first)), ("to", .int(last)), ("count", .int(items.count)),
           ("items", .array(items)),
         ]))
-      for line in document.pretty.split(separator: "\n", omittingEmptySubsequences: false) { emit(String(line)) }
+      for line in jsonLines(document) { emit(line) }
     case .csv:
       for line in csvRows { emit(line) }
     }

@@ -413,8 +413,11 @@ public enum StatementTable {
       rules: "PATH is query.key.key…, e.g. matrix.cells.staff.stress.mean or champions.count.",
       example: "expect culture.indicators.nps.value >= 30", arguments: [ArgumentSpec(.path), ArgumentSpec(.words(ExpectOperator.allCases.map(\.rawValue))), .free]),
     StatementSpec(
-      words: "set", group: .scripts, syntax: "set format table|json|csv | set bail on|off | set echo on|off",
-      summary: "output and script settings", options: [], rules: "", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
+      words: "set", group: .scripts, syntax: "set [format table|json|csv | bail on|off | echo on|off | expanded on|off|auto | pager on|off | timing on|off]",
+      summary: "output and script settings", options: [],
+      rules: "Bare 'set' lists every setting. 'expanded auto' (the default) shows one record per block when a table "
+        + "would not fit the terminal; 'pager' sends output taller than the screen through $PAGER (default less -FRX); "
+        + "'timing' prints how long each statement took.", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
     StatementSpec(
       words: "help", group: .scripts, syntax: "help [STATEMENT]", summary: "this list, or one statement in full",
       options: [], rules: "", example: "help log", arguments: [ArgumentSpec(.topic, optional: true), ArgumentSpec(.topic, optional: true)]),
