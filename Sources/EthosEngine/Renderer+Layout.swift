@@ -228,7 +228,20 @@ extension Renderer {
       }
     }
     lines.append(line)
-    return lines
+    // A word longer than the width (a path) is broken where the width ends.
+    return lines.flatMap { line -> [String] in
+      guard DisplayWidth.of(line) > width else { return [line] }
+      var parts = [String]()
+      var part = ""
+      for character in line {
+        if DisplayWidth.of(part) + DisplayWidth.of(character) > width {
+          parts.append(part)
+          part = indent
+        }
+        part.append(character)
+      }
+      return parts + [part]
+    }
   }
 
   /// `values` averaged down to at most `count` buckets, so a sparkline fits.
