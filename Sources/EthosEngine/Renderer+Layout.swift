@@ -164,8 +164,8 @@ extension Renderer {
       while line.hasSuffix(" ") { line.removeLast() }
       return line
     }
-    let ruleWidth = lines.map(DisplayWidth.of).max() ?? 0
-    lines.insert(String(repeating: "─", count: min(ruleWidth, layout.width ?? ruleWidth)), at: 1)
+    let ruleWidth = lines.first.map(DisplayWidth.of) ?? 0  // as wide as the header
+    lines.insert(String(repeating: "─", count: ruleWidth), at: 1)
     return lines
   }
 
