@@ -74,6 +74,10 @@ struct Interactive: ParsableCommand {
       throw ExitCode(status)
     }
     session.runLines(LineReader(fd: 0), name: "stdin")
+    if !session.expectResults.isEmpty {
+      session.console.err(Notice.expectSummary(session.expectResults))
+      session.console.flush()
+    }
     session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }

@@ -51,10 +51,9 @@ extension Session {
         let retracted = state.retracted.contains(envelope.seq)
         switch format {
         case .table:
-          emit(
-            "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
-              + (retracted ? "  [retracted]" : ""))
-          for line in IndicatorChange.lines(changes, indent: "    ") { emit(line) }
+          let line = "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
+            + (retracted ? "  [retracted]" : "")
+          for line in Renderer.fit([line] + IndicatorChange.lines(changes, indent: "    "), layout: layout) { emit(line) }
         case .json:
           items.append(
             .object(

@@ -239,7 +239,11 @@ extension Session {
 
   /// A write's confirmation line; in `json` format `{"seq", "type", "summary"}` (SPEC §6).
   func emitConfirmation(seq: Int, event: Event) {
-    guard format == .json else { return emit(confirmation(seq: seq, event: event)) }
+    guard format == .json else {
+      // On a terminal a long summary is cut rather than wrapped.
+      let line = confirmation(seq: seq, event: event)
+      return emit(width.map { DisplayWidth.cut(line, to: $0) } ?? line)
+    }
     emit(
       JSON.object(
         JSONObject([("seq", .int(seq)), ("type", .string(event.type.rawValue)), ("summary", .string(event.summary))])

@@ -288,6 +288,14 @@ enum Wide {
     #expect(parsed.status == 0, "\(parsed.stderr)")
   }
 
+  @Test func scriptOnStandardInputEndsWithTheSummaryToo() throws {
+    let result = try EthosProcess.run(
+      ["--store", ":memory:"], stdin: "hire ana \"Ana\"\nexpect employees.count == 1\n",
+      environment: ["ETHOS_NOW": "2021-01-01"])
+    #expect(result.status == 0)
+    #expect(result.stderr == "1 expect: 1 passed, 0 failed\n")
+  }
+
   @Test func noExpectsNoSummary() throws {
     let result = try EthosProcess.run(["run", "/dev/null", "--store", ":memory:"])
     #expect(result.stderr == "")
