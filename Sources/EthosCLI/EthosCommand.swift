@@ -130,7 +130,7 @@ struct Run: ParsableCommand {
       session.console.flush()
     }
     if let junit {
-      let xml = JUnitReport.xml(session.expectResults, scripts: files)
+      let xml = JUnitReport.xml(session.expectResults)
       guard let handle = fopen(junit, "w") else {
         Exit.fail("cannot write the JUnit report '\(junit)': \(String(cString: strerror(errno)))", code: .failure)
       }

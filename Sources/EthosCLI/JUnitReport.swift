@@ -3,7 +3,7 @@ import EthosEngine
 /// `ethos run --junit FILE`: the expects of a run as JUnit XML, one test
 /// case per expect, one suite per script, for CI systems (SPEC §6).
 enum JUnitReport {
-  static func xml(_ results: [ExpectResult], scripts: [String]) -> String {
+  static func xml(_ results: [ExpectResult]) -> String {
     var order = [String]()
     var suites = [String: [ExpectResult]]()
     for result in results {
