@@ -8,16 +8,16 @@ extension Session {
   /// console as one `error:` line and counted.
   @discardableResult
   public func execute(_ line: String, origin: Origin = .repl) -> Outcome {
-    guard timing else { return executeTimed(line, origin: origin) }
+    guard timing else { return executeUntimed(line, origin: origin) }
     let started = Session.monotonicSeconds()
-    let outcome = executeTimed(line, origin: origin)
+    let outcome = executeUntimed(line, origin: origin)
     if outcome != .quit, !line.trimmingSpaces.isEmpty {
       emitError(Notice.timing(seconds: Session.monotonicSeconds() - started))
     }
     return outcome
   }
 
-  private func executeTimed(_ line: String, origin: Origin) -> Outcome {
+  private func executeUntimed(_ line: String, origin: Origin) -> Outcome {
     if echo { emitEcho(line) }
     let statement: Statement?
     do {
