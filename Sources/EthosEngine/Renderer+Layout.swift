@@ -107,7 +107,7 @@ extension Renderer {
     case .employees:
       return [
         "id", "name", "dept", "role", "level", "facing", "orientation", "skills", "champion", "team", "served",
-        "meanServed", "received", "meanReceived", "pulse", "trained", "active", "hiredAt", "departedAt",
+        "meanServed", "received", "meanReceived", "trained", "active", "hiredAt", "departedAt",
       ]
     case .customers:
       return [
@@ -119,7 +119,11 @@ extension Renderer {
     case .team: return ["id", "name", "dept", "role", "level", "champion"]
     case .promises: return ["id", "by", "to", "what", "madeAt", "due", "status", "closedAt"]
     case .stresses: return ["id", "kind", "severity", "scope", "note", "beganAt", "endedAt", "open", "days"]
-    case .plan: return ["deficiency", "what", "area", "action", "task", "owner", "due", "status", "doneAt"]
+    case .plan:
+      return [
+        "deficiency", "what", "area", "baseline", "target", "current", "met", "action", "task", "owner", "due", "status",
+        "doneAt",
+      ]
     case .atRisk: return ["id", "name", "segment", "lastOutcome", "interactions", "meanOutcome", "feedback", "meanFeedback"]
     case .history: return ["seq", "type", "occurredAt", "recordedAt", "actor", "origin", "summary", "retracted"]
     default: return []
