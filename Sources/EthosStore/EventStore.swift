@@ -239,3 +239,14 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     StoreError(.branchExists, "branch '\(name)' already exists — 'switch \(name)' to use it, or pick another name")
   }
 }
+
+extension StoreError {
+  /// An insert SQLite reported done changed no row: something in the store
+  /// (a planted trigger) swallowed it, and the append is rolled back.
+  static func writeSwallowed(_ table: String) -> StoreError {
+    StoreError(
+      .damaged,
+      "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "
+        + "run 'ethos verify' and check the store's schema with sqlite3 '.schema'")
+  }
+}

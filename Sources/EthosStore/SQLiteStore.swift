@@ -34,6 +34,7 @@ public final class SQLiteStore: EventStore {
       throw SQLiteStore.openError(path, error)
     }
     try migrate(readOnly: readOnly)
+    try checkSchema()
     if checkingHeads { try checkHeads() }
   }
 
@@ -48,6 +49,8 @@ public final class SQLiteStore: EventStore {
         return StoreError(.cannotOpen, "cannot open '\(path)' — check that its folder exists and is writable")
       case .SQLITE_READONLY:
         return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (check its permissions)")
+      case .SQLITE_FULL:
+        return StoreError(.io, "the disk holding '\(path)' is full — free some space, then try again")
       case .SQLITE_BUSY, .SQLITE_LOCKED:
         return StoreError(.cannotOpen, "'\(path)' is locked by another process — try again")
       default:
@@ -126,6 +129,12 @@ public final class SQLiteStore: EventStore {
             WHERE seq = (SELECT max(seq) FROM events WHERE branch = e.branch);
           """)
     }
+    // A snapshot names the event it was taken at by hash, so that one copied
+    // from another store, or left over from a log since replaced, is not
+    // used. Older rows have no hash and are never used again (a cache).
+    migrator.registerMigration("v3-snapshot-hashes") { db in
+      try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN hash TEXT")
+    }
     return migrator
   }
 
@@ -139,6 +148,47 @@ public final class SQLiteStore: EventStore {
       }
       if !readOnly { try migrator.migrate(queue) }
     }
+  }
+
+  /// Refuses a store holding a table, index, trigger or view that ethos's
+  /// migrations did not make, or one they made but that was changed since: a
+  /// planted trigger can swallow or rewrite writes that ethos acknowledges.
+  /// Objects that are missing are left to `verify` (the hash chain shows
+  /// what a dropped append-only trigger let through).
+  private func checkSchema() throws(StoreError) {
+    try wrap {
+      let (applied, objects) = try queue.read { db in
+        (try SQLiteStore.migrator.appliedIdentifiers(db), try SQLiteStore.schemaObjects(db))
+      }
+      let expected = try SQLiteStore.expectedSchema(applied: applied)
+      for object in objects where expected[object.name] != object.sql {
+        let what = expected[object.name] == nil ? "was not made by ethos" : "was changed since ethos made it"
+        throw StoreError(
+          .damaged,
+          "'\(location)' has been tampered with: the \(object.type) '\(object.name)' \(what) — "
+            + "drop it with sqlite3 (or restore the store from a backup or an export), then open it again")
+      }
+    }
+  }
+
+  /// The tables, indexes, triggers and views of `db`, by name, with the SQL
+  /// that made them (SQLite's own statistics tables aside).
+  static func schemaObjects(_ db: Database) throws -> [(type: String, name: String, sql: String?)] {
+    try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'").map {
+      (try $0.decode(atIndex: 0), try $0.decode(atIndex: 1), try $0.decode(atIndex: 2))
+    }
+  }
+
+  /// What the migrations in `applied` make, found by running them on an
+  /// empty database in memory: the schema can then never drift from them.
+  static func expectedSchema(applied: Set<String>) throws -> [String: String?] {
+    let migrator = SQLiteStore.migrator
+    guard let last = migrator.migrations.last(where: applied.contains) else { return [:] }
+    let queue = try DatabaseQueue()
+    try migrator.migrate(queue, upTo: last)
+    var result = [String: String?]()
+    for object in try queue.read({ db in try schemaObjects(db) }) { result[object.name] = object.sql }
+    return result
   }
 
   /// Refuses a file cut short, before SQLite opens (and may write to) it:
@@ -270,14 +320,7 @@ public final class SQLiteStore: EventStore {
             previous = envelope.hash
             sealed.append(envelope)
           }
-          if let last = sealed.last {
-            try db.execute(
-              sql: """
-                INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
-                ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
-                """,
-              arguments: [branch, last.seq, last.hash])
-          }
+          if let last = sealed.last { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
           return .commit
         }
         return sealed
@@ -299,6 +342,9 @@ public final class SQLiteStore: EventStore {
           for envelope in envelopes {
             try Self.insert(envelope, branch: branch, with: insert, db: db)
           }
+          // An import is an append too: without this the next open would
+          // take the imported events for ones ethos never appended.
+          if let last = envelopes.last { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
           return .commit
         }
       }
@@ -348,6 +394,18 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  /// Records where `branch` now ends, in the append's transaction. A row
+  /// that did not change (a trigger planted to swallow it) fails the append.
+  static func recordHead(_ db: Database, branch: String, seq: Int, hash: String) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
+        ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+        """,
+      arguments: [branch, seq, hash])
+    guard db.changesCount == 1 else { throw StoreError.writeSwallowed("heads") }
+  }
+
   /// The one statement that adds an event, for `append` and `appendSealed`.
   static let insertSQL = """
     INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
@@ -393,6 +451,8 @@ public final class SQLiteStore: EventStore {
       throw DatabaseError(
         resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
+    // SQLite reports success for a row a trigger chose to ignore.
+    guard sqlite3_changes(db.sqliteConnection) == 1 else { throw StoreError.writeSwallowed("events") }
   }
 
   // The fold is the hot path of opening a store and of `as of`: it steps the
@@ -467,18 +527,23 @@ public final class SQLiteStore: EventStore {
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
     try wrap {
       try queue.read { db in
-        guard
-          let row = try Row.fetchOne(
-            db,
-            sql: """
-              SELECT seq, data FROM snapshots WHERE branch = ? AND version = ? AND seq <= ?
-              ORDER BY seq DESC LIMIT 1
-              """,
-            arguments: [branch, version, seq])
-        else { return nil }
-        let blob: Data = try row.decode(atIndex: 1)
-        let data = [UInt8](blob)
-        return (try row.decode(atIndex: 0), data)
+        // A store opened read-only before snapshots recorded hashes has none to trust.
+        guard try db.columns(in: "snapshots").contains(where: { $0.name == "hash" }) else { return nil }
+        let rows = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT seq, hash, data FROM snapshots WHERE branch = ? AND version = ? AND seq <= ? AND hash IS NOT NULL
+            ORDER BY seq DESC LIMIT 8
+            """,
+          arguments: [branch, version, seq])
+        for row in rows {
+          let at: Int = try row.decode(atIndex: 0)
+          let hash: String = try row.decode(atIndex: 1)
+          guard try Self.hash(db, branch, seq: at) == hash else { continue }
+          let blob: Data = try row.decode(atIndex: 2)
+          return (at, [UInt8](blob))
+        }
+        return nil
       }
     }
   }
@@ -486,9 +551,10 @@ public final class SQLiteStore: EventStore {
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
     try wrap {
       try queue.write { db in
+        guard let hash = try Self.hash(db, branch, seq: seq) else { return }
         try db.execute(
-          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data) VALUES (?, ?, ?, ?)",
-          arguments: [branch, seq, version, Data(data)])
+          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data, hash) VALUES (?, ?, ?, ?, ?)",
+          arguments: [branch, seq, version, Data(data), hash])
         // A cache: keep the three newest per branch and version.
         try db.execute(
           sql: """
@@ -498,6 +564,15 @@ public final class SQLiteStore: EventStore {
           arguments: [branch, version, branch, version])
       }
     }
+  }
+
+  /// The hash of event `seq` of `branch` (shared history included), or `nil`.
+  static func hash(_ db: Database, _ branch: String, seq: Int) throws -> String? {
+    for segment in try segments(db, branch) where segment.after < seq && seq <= segment.through {
+      return try String.fetchOne(
+        db, sql: "SELECT hash FROM events WHERE branch = ? AND seq = ?", arguments: [segment.owner, seq])
+    }
+    return nil
   }
 
   /// The stretches of history that make up `branch`, root first.
