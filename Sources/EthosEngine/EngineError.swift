@@ -23,6 +23,15 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// A script's batch could not be committed: the store holds every line
+  /// before the batch and none from it on, and the script stops there.
+  static func batchNotStored(_ error: StoreError, from first: Origin?) -> EngineError {
+    guard case .script(let file, let line)? = first else { return EngineError(error.message, storeFailure: true) }
+    return EngineError(
+      "\(error.message) — the script stopped: nothing from \(file):\(line) on was stored; the store holds every "
+        + "line before it", storeFailure: true)
+  }
+
   static func domain(_ error: DomainError) -> EngineError { EngineError(error.message) }
 
   static func unreadable(_ error: EventDecodingError, seq: Int) -> EngineError {
@@ -136,6 +145,12 @@ extension EngineError {
     EngineError(
       "\(file):\(line) (@\(seq)) cannot be read: \(error.description) — a newer ethos may have written it; "
         + "nothing was imported")
+  }
+
+  static func importBreaksRule(_ file: String, line: Int, seq: Int, type: String, _ error: DomainError) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)): this \(type) could not have been recorded: \(error.message) — the file was not "
+        + "written by ethos as it is (edited, or forged with recomputed hashes); nothing was imported")
   }
 
   static func importDiverges(_ file: String, line: Int, seq: Int, branch: String) -> EngineError {

@@ -231,9 +231,11 @@ extension Session {
       } catch {
         guard case .conflict = error.code else {
           state = open.startState
-          failures = open.failuresBefore + 1
+          clock = open.startClock
+          failures = open.failuresBefore
           storeFailed = true
-          throw .store(error)
+          stopRequested = true
+          throw .batchNotStored(error, from: open.entries.first?.origin)
         }
         state = open.startState
         clock = open.startClock

@@ -234,7 +234,12 @@ public final class Session {
 
   func report(_ error: EngineError, _ origin: Origin) {
     failures += 1
-    if error.storeFailure { storeFailed = true }
+    if error.storeFailure {
+      storeFailed = true
+      // A script goes no further than the store could follow (SPEC §7): what
+      // came after would be decided against a state the store does not hold.
+      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+    }
     emitError(origin.errorPrefix + "error: " + error.message)
   }
 
