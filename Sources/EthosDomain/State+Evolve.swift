@@ -3,11 +3,13 @@ extension State {
   /// the rules, and a log is history, so an event naming something unknown
   /// (possible only in a hand-made log) is recorded as far as it can be.
   public mutating func evolve(_ recorded: RecordedEvent) {
+    // Values come from a file no rule may have checked (a hand-made or forged
+    // log): they are brought into range, and counters wrap, so nothing traps.
+    let at = recorded.occurredAt.clamped
     headSeq = recorded.seq
-    headTime = recorded.occurredAt
-    eventCount += 1
+    headTime = at
+    eventCount &+= 1
     if !skip.isEmpty, skip.contains(recorded.seq) { return }
-    let at = recorded.occurredAt
     let seq = recorded.seq
     switch recorded.event {
     case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
@@ -16,14 +18,14 @@ extension State {
         id: id, name: name, dept: dept, role: role, level: level, facing: facing,
         orientation: orientation, skills: skills, hiredAt: at, hiredSeq: seq, recent: [seq])
       if !departments.contains(dept) { departments.append(dept) }
-      tally.hires += 1
+      tally.hires &+= 1
     case .employeeDeparted(let id, let reason):
       employees[id]?.departedAt = at
       employees[id]?.departureReason = reason
       employees[id]?.champion = false
       employees[id]?.onTeam = false
       note(seq, employee: id)
-      tally.departures += 1
+      tally.departures &+= 1
     case .partnerEngaged(let id, let name, let kind):
       owners[id] = .partner
       partners[id] = Partner(id: id, name: name, kind: kind, engagedAt: at, engagedSeq: seq, recent: [seq])
@@ -53,21 +55,21 @@ extension State {
       employees[id]?.onTeam = false
       note(seq, employee: id)
     case .leadershipActed(let by, _, _):
-      tally.leads += 1
+      tally.leads &+= 1
       tally.lastLead = at
       note(seq, employee: by)
     case .statementMade(let by, let text, _):
-      tally.says += 1
-      if State.usesTacticLanguage(text) { tally.tacticStatements += 1 }
+      tally.says &+= 1
+      if State.usesTacticLanguage(text) { tally.tacticStatements &+= 1 }
       note(seq, employee: by)
     case .trainingCompleted(let ids, let topic):
-      tally.trainings += 1
+      tally.trainings &+= 1
       for id in ids {
         employees[id]?.trained.insert(topic)
         note(seq, employee: id)
       }
     case .interactionLogged(let by, let with, let mode, _, let outcome, _, _):
-      logInteraction(seq: seq, by: by, with: with, mode: mode, outcome: outcome)
+      logInteraction(seq: seq, by: by, with: with, mode: mode, outcome: min(max(outcome, -2), 2))
     case .promiseMade(let id, let by, let to, let due, let what):
       owners[id] = .promise
       promises[id] = Promise(id: id, by: by, to: to, due: due, what: what, madeAt: at)
@@ -75,10 +77,10 @@ extension State {
       note(seq, party: to)
     case .promiseKept(let id):
       closePromise(id, as: .kept, at: at, seq: seq)
-      tally.promisesKept += 1
+      tally.promisesKept &+= 1
     case .promiseBroken(let id):
       closePromise(id, as: .broken, at: at, seq: seq)
-      tally.promisesBroken += 1
+      tally.promisesBroken &+= 1
     case .stressBegan(let id, let kind, let severity, let scope, let note):
       owners[id] = .stress
       stresses[id] = StressWindow(id: id, kind: kind, severity: severity, scope: scope, note: note, beganAt: at)
@@ -88,13 +90,14 @@ extension State {
       guard let window = stresses[id], window.open else { return }
       stresses[id]?.endedAt = at
       adjustStress(window.scope, by: -1)
-    case .feedbackReceived(let id, let score, let about, _):
-      tally.feedbackResponses += 1
-      tally.feedbackScoreSum += score
-      if score >= 9 { tally.feedbackPromoters += 1 }
-      if score <= 6 { tally.feedbackDetractors += 1 }
-      customers[id]?.feedbackCount += 1
-      customers[id]?.feedbackSum += score
+    case .feedbackReceived(let id, let raw, let about, _):
+      let score = min(max(raw, 0), 10)
+      tally.feedbackResponses &+= 1
+      tally.feedbackScoreSum &+= score
+      if score >= 9 { tally.feedbackPromoters &+= 1 }
+      if score <= 6 { tally.feedbackDetractors &+= 1 }
+      customers[id]?.feedbackCount &+= 1
+      customers[id]?.feedbackSum &+= score
       if score <= 6 {
         customers[id]?.hadLowFeedback = true
         customers[id]?.openLoops.append(at)
@@ -102,25 +105,26 @@ extension State {
       note(seq, party: id)
       if let about { note(seq, employee: about) }
     case .complaintReceived(let id, let about, _, _):
-      tally.complaints += 1
-      customers[id]?.complaints += 1
+      tally.complaints &+= 1
+      customers[id]?.complaints &+= 1
       customers[id]?.openLoops.append(at)
       note(seq, party: id)
       if let about { note(seq, employee: about) }
     case .followUpMade(let id, let by, _):
       if let loops = customers[id]?.openLoops, !loops.isEmpty {
         for opened in loops {
-          tally.loopsClosed += 1
-          if at.seconds - opened.seconds <= 48 * 3600 { tally.loopsClosedWithin48h += 1 }
+          tally.loopsClosed &+= 1
+          if at.seconds &- opened.seconds <= 48 * 3600 { tally.loopsClosedWithin48h &+= 1 }
         }
         customers[id]?.openLoops = []
       }
       note(seq, party: id)
       note(seq, employee: by)
-    case .pulseRecorded(let id, let score):
-      tally.pulseResponses += 1
-      if score >= 9 { tally.pulsePromoters += 1 }
-      if score <= 6 { tally.pulseDetractors += 1 }
+    case .pulseRecorded(let id, let raw):
+      let score = min(max(raw, 0), 10)
+      tally.pulseResponses &+= 1
+      if score >= 9 { tally.pulsePromoters &+= 1 }
+      if score <= 6 { tally.pulseDetractors &+= 1 }
       employees[id]?.lastPulse = score
       note(seq, employee: id)
     case .deficiencyIdentified(let id, let what, let area):
@@ -132,7 +136,7 @@ extension State {
       note(seq, employee: owner)
     case .actionCompleted(let id):
       actions[id]?.doneAt = at
-      tally.actionsDone += 1
+      tally.actionsDone &+= 1
     case .eventRetracted(let target, _):
       retracted.insert(target)
     }
@@ -156,14 +160,14 @@ extension State {
     let audience: Audience = customerIndex != nil ? .customers : .staff
     let relationship = audience == .customers && mode == .relationship
     matrix[audience, condition].add(outcome)
-    if relationship { matrix.customerRelationship += 1 }
+    if relationship { matrix.customerRelationship &+= 1 }
     if let index = matrixByDept.index(forKey: dept) {
       matrixByDept.values[index][audience, condition].add(outcome)
-      if relationship { matrixByDept.values[index].customerRelationship += 1 }
+      if relationship { matrixByDept.values[index].customerRelationship &+= 1 }
     } else {
       var tally = MatrixTally()
       tally[audience, condition].add(outcome)
-      if relationship { tally.customerRelationship += 1 }
+      if relationship { tally.customerRelationship &+= 1 }
       matrixByDept[dept] = tally
     }
     if let index = byIndex {

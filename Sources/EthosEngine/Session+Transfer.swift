@@ -88,6 +88,7 @@ extension Session {
     if firstNew.envelope.prevHash != head.hash {
       throw .importDoesNotFollow(name, line: firstNew.line, seq: firstNew.envelope.seq, branch: branch, head: head.seq)
     }
+    try admit(new, name: name, head: head)
     do {
       try store.appendSealed(new.map(\.envelope), to: branch, expectedHead: head.seq)
     } catch {
@@ -98,6 +99,38 @@ extension Session {
       Notice.imported(
         new.count, branch: branch, from: firstNew.envelope.seq, to: lastNew.envelope.seq,
         alreadyThere: lines.count - new.count))
+  }
+
+  /// Checks each new event as the decider would have checked the statement
+  /// that made it, against the branch's state with the events before it
+  /// folded in: anyone can recompute an export's hashes, so they prove no
+  /// rule was kept (SPEC §7). Throws naming the first line that breaks one.
+  func admit(_ lines: [(line: Int, envelope: Envelope)], name: String, head: Head) throws(EngineError) {
+    try catchUp()
+    var check = state
+    // The types of the file's own events, for retractions that name them.
+    var types = [Int: EventType]()
+    for (line, envelope) in lines {
+      let event: Event
+      do throws(EventDecodingError) { event = try envelope.decoded() } catch {
+        throw .importUnreadableEvent(name, line: line, seq: envelope.seq, error)
+      }
+      var target: String?
+      if case .eventRetracted(let seq, _) = event {
+        if seq > head.seq {
+          target = types[seq]?.rawValue
+        } else if seq >= 1 {
+          do { target = try store.event(branch, seq: seq)?.type } catch { throw .store(error) }
+        }
+      }
+      do throws(DomainError) {
+        try check.admit(event, at: envelope.occurredAt, targetType: target)
+      } catch {
+        throw .importBreaksRule(name, line: line, seq: envelope.seq, type: envelope.type, error)
+      }
+      check.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
+      types[envelope.seq] = event.type
+    }
   }
 
   /// The envelopes of an export file with their line numbers, after checking

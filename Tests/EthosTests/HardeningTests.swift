@@ -5,6 +5,7 @@ import GRDB
 import Testing
 import TestSupport
 
+@testable import EthosDomain
 @testable import EthosStore
 
 /// Issue 17: no input, file or fault can brick a store, leave a gap, crash
@@ -176,5 +177,154 @@ import TestSupport
     let after = try EthosProcess.run(["query", "matrix", "--format", "json", "--store", path])
     #expect(after.status == 0, "\(after.stderr)")
     #expect(after.stdout == before.stdout)
+  }
+
+  // MARK: forged exports
+
+  /// Envelopes sealed by hand, chained after `after`, hashes recomputed as
+  /// anyone can: `(type, data, occurredAt)` each.
+  static func forge(_ events: [(String, String, String)], after: Envelope? = nil) -> [Envelope] {
+    var previous = after?.hash ?? Envelope.genesisHash
+    var seq = after?.seq ?? 0
+    return events.map { type, data, time in
+      seq += 1
+      var envelope = Envelope(
+        seq: seq, type: type, version: 1, occurredAt: Timestamp(parsing: time) ?? Timestamp(seconds: 0),
+        recordedAt: "2021-06-01T00:00:00.000Z", actor: "forger", origin: "import", command: "", data: data,
+        prevHash: previous, hash: "")
+      envelope.hash = envelope.expectedHash
+      previous = envelope.hash
+      return envelope
+    }
+  }
+
+  static let base: [(String, String, String)] = [
+    ("EmployeeHired", #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana","orientation":3,"skills":3}"#, "2021-03-01"),
+    ("CustomerRegistered", #"{"id":"acme","name":"Acme"}"#, "2021-03-01"),
+    ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"acme"}"#, "2021-03-02"),
+  ]
+
+  static func write(_ lines: [String]) throws -> String {
+    let path = try EthosProcess.temporaryDirectory() + "/forged.jsonl"
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  // MARK: 7. no value read from a file traps
+
+  /// Events no rule checked (a forged store) fold without trapping: scores
+  /// near Int.max, times far outside the calendar.
+  @Test func absurdValuesInTheLogDoNotCrash() throws {
+    let path = try EthosProcess.temporaryDirectory() + "/store.sqlite"
+    let store = try SQLiteStore(path: path)
+    let huge = #"{"customer":"acme","score":9000000000000000000}"#
+    let forged = Self.forge(
+      Self.base + [
+        ("FeedbackReceived", huge, "2021-03-03"), ("FeedbackReceived", huge, "2021-03-03"),
+        ("PulseRecorded", #"{"employee":"ana","score":-9000000000000000000}"#, "2021-03-03"),
+        ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#, "2021-03-03"),
+        ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#, "2021-03-03"),
+        ("ComplaintReceived", #"{"customer":"acme","level":"frontline"}"#, "2021-03-03"),
+      ])
+    try store.appendSealed(forged, to: "main", expectedHead: 0)
+    try EthosProcess.sqlite3(path, "DROP TRIGGER events_no_update; UPDATE events SET occurred_at = 9223372036854775807 WHERE seq = 8;")
+    for query in ["matrix", "culture", "customers all", "employees", "history", "trend matrix.cells.staff.stress.mean by=month", "who acme"] {
+      let result = try EthosProcess.run(["query", query, "--format", "json", "--store", path])
+      #expect([0, 1].contains(result.status), "\(query): \(result.status) \(result.stderr)")
+    }
+  }
+
+  /// A snapshot whose figures could not come from a fold is not used.
+  @Test func aCraftedSnapshotIsIgnored() throws {
+    let path = try EthosProcess.temporaryDirectory() + "/store.sqlite"
+    #expect(try EthosProcess.run(["--store", path], stdin: Self.script, environment: Self.env).status == 0)
+    let before = try EthosProcess.run(["query", "culture", "--format", "json", "--store", path])
+    // Varint of Int.max, zigzagged: the event count field after seq and time.
+    var state = State()
+    try SQLiteStore(path: path).read("main", from: 1, to: 3) { state.evolve(try $0.recorded()) }
+    state.eventCount = Int.max
+    let hex = state.snapshotBytes().map { String(format: "%02x", $0) }.joined()
+    try EthosProcess.sqlite3(path, "UPDATE snapshots SET data = x'\(hex)' WHERE seq = 3;")
+    let after = try EthosProcess.run(["--store", path], stdin: "pulse ana score=9\nculture\n", environment: Self.env)
+    #expect(after.status == 0, "\(after.stderr)")
+    state.eventCount = 3
+    state.tally.feedbackScoreSum = Int.max
+    let hex2 = state.snapshotBytes().map { String(format: "%02x", $0) }.joined()
+    try EthosProcess.sqlite3(path, "UPDATE snapshots SET data = x'\(hex2)' WHERE seq = 3;")
+    let again = try EthosProcess.run(["query", "culture", "--format", "json", "--store", path])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(before.status == 0)
+  }
+
+  // MARK: 5. import checks the rules, not only the hashes
+
+  static let ruleBreakers: [(String, (String, String, String), String)] = [
+    ("hire twice", ("EmployeeHired", #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana 2","orientation":3,"skills":3}"#, "2021-03-03"), "id 'ana' is already taken"),
+    ("retract a hire", ("EventRetracted", #"{"reason":"x","seq":1}"#, "2021-03-03"), "@1"),
+    ("outcome 1000", ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1000,"with":"acme"}"#, "2021-03-03"), "outcome is 1000; it must be a whole number from -2 to 2"),
+    ("pulse -999", ("PulseRecorded", #"{"employee":"ana","score":-999}"#, "2021-03-03"), "score is -999"),
+    ("unknown party", ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"zed"}"#, "2021-03-03"), "unknown party 'zed'"),
+    ("time backwards", ("PulseRecorded", #"{"employee":"ana","score":5}"#, "2020-01-01"), "is before the event before it"),
+    ("bad id", ("CustomerRegistered", #"{"id":"Bad Id","name":"X"}"#, "2021-03-03"), "is not a valid id"),
+    ("hidden text", ("CustomerRegistered", "{\"id\":\"bob\",\"name\":\"X\u{202E}Y\"}", "2021-03-03"), "invisible or control character"),
+    ("retract a later event", ("EventRetracted", #"{"reason":"x","seq":9}"#, "2021-03-03"), "no event @9"),
+  ]
+
+  @Test(arguments: ruleBreakers.indices)
+  func importRefusesAWellHashedFileThatBreaksARule(_ index: Int) throws {
+    let (what, event, message) = Self.ruleBreakers[index]
+    let lines = Self.forge(Self.base + [event]).map(\.jsonLine)
+    let file = try Self.write(lines)
+    for kind in StoreKind.allCases {
+      let h = try Harness(store: try kind.make())
+      h.console.reset()
+      #expect(!h.session.importTrail(path: file, displayName: "forged.jsonl"), "\(what)")
+      #expect(h.console.errLines.count == 1, "\(what): \(h.console.errLines)")
+      let line = h.console.errLines.first ?? ""
+      #expect(line.hasPrefix("error: forged.jsonl:4 (@4): "), "\(what): \(line)")
+      #expect(line.contains(message), "\(what): \(line)")
+      #expect(line.hasSuffix("nothing was imported"), "\(what): \(line)")
+      #expect(h.eventCount == 0, "\(what)")
+    }
+  }
+
+  /// The rules hold against what the store already has, not only the file.
+  @Test func importChecksTheFileAgainstTheBranch() throws {
+    let h = try Harness(store: try StoreKind.sqlite.make())
+    let first = Self.forge(Self.base)
+    try h.session.store.appendSealed(first, to: "main", expectedHead: 0)
+    let tail = Self.forge([("EventRetracted", #"{"reason":"x","seq":2}"#, "2021-03-03")], after: first.last)
+    let file = try Self.write(tail.map(\.jsonLine))
+    h.console.reset()
+    #expect(!h.session.importTrail(path: file, displayName: "tail.jsonl"))
+    #expect(h.console.errLines.first?.contains("CustomerRegistered") == true, "\(h.console.errLines)")
+    // A valid retraction of an observation already in the store is accepted.
+    let good = Self.forge([("EventRetracted", #"{"reason":"x","seq":3}"#, "2021-03-03")], after: first.last)
+    let goodFile = try Self.write(good.map(\.jsonLine))
+    #expect(h.session.importTrail(path: goodFile, displayName: "good.jsonl"), "\(h.console.errLines)")
+    #expect(h.eventCount == 4)
+  }
+
+  @Test(arguments: [
+    #"{"seq":1,"seq":1,"type":"x"}"#,
+    #"{"a":{"by":"ana","by":"ben"}}"#,
+  ])
+  func theJSONReaderRefusesDuplicateKeys(_ text: String) throws {
+    #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+  }
+
+  /// A line with a duplicated key in its payload or envelope is refused by
+  /// import, naming the line, before anything is written.
+  @Test func importRefusesDuplicateKeys() throws {
+    var lines = Self.forge(Self.base).map(\.jsonLine)
+    lines[2] = lines[2].replacingOccurrences(of: #""by":"ana""#, with: #""by":"ana","by":"zed""#)
+    lines[1] = lines[1].replacingOccurrences(of: #""actor":"forger""#, with: #""actor":"forger","actor":"someone""#)
+    let h = try Harness()
+    h.console.reset()
+    #expect(!h.session.importTrail(path: try Self.write(lines), displayName: "dup.jsonl"))
+    #expect(h.console.errLines.count == 1)
+    #expect(h.console.errLines.first?.hasPrefix("error: dup.jsonl:2: not an ethos event (") == true, "\(h.console.errLines)")
+    #expect(h.console.errLines.first?.contains("duplicate key \"actor\"") == true, "\(h.console.errLines)")
+    #expect(h.eventCount == 0)
   }
 }
