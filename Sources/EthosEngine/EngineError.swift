@@ -97,6 +97,26 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     EngineError("'\(path)' is already being run — a script cannot source itself, directly or through others")
   }
 
+  static func sourceTooDeep(_ chain: [String], limit: Int) -> EngineError {
+    let shown = chain.count <= 6 ? chain : Array(chain.prefix(3)) + ["…"] + Array(chain.suffix(2))
+    return EngineError(
+      "scripts may source one another at most \(limit) deep: "
+        + shown.map { $0 == "…" ? $0 : "'\($0)'" }.joined(separator: " → ")
+        + " — flatten the chain (or look for a loop through copies of a file)")
+  }
+
+  static func lineTooLong(_ script: String, line: Int, limit: Int) -> EngineError {
+    EngineError(
+      "'\(script)' line \(line) is longer than \(limit) bytes, so it was not read, nor anything after it — "
+        + "is it an ethos script? A statement has at most \(Limits.lineLength) characters")
+  }
+
+  static func notAScript(_ script: String, lines: Int) -> EngineError {
+    EngineError(
+      "'\(script)' is not an ethos script: its first \(lines) lines are not statements, so the rest was not run — "
+        + "check the file name")
+  }
+
   static func interrupted(_ script: String, line: Int) -> EngineError {
     EngineError("interrupted — '\(script)' stopped before line \(line); the statements before it are kept")
   }

@@ -14,6 +14,7 @@ extension Session {
       statement = try Parser.parse(line)
     } catch {
       batch?.entries.append((Array(line.utf8), origin))
+      lastLineUnparsed = true
       report(EngineError(error.message), origin)
       return .failed
     }
@@ -32,6 +33,7 @@ extension Session {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if echo { emit("> " + String(decoding: bytes, as: UTF8.self)) }
       batch?.entries.append((bytes, origin))
+      lastLineUnparsed = true
       report(.invalidUTF8, origin)
       return .failed
     }
@@ -279,7 +281,10 @@ extension Session {
       }
       clock = .fixed(time)
     case .advance(let duration):
-      clock = .fixed(try now() + duration)
+      // Every time ethos writes must read back: four-digit years (SPEC §4).
+      let time = try now() + duration
+      guard time.isRecordable else { throw .domain(.beyondLatest("the clock (\(try now().iso) + \(duration))")) }
+      clock = .fixed(time)
     }
   }
 

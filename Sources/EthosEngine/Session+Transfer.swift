@@ -133,15 +133,19 @@ extension Session {
     }
   }
 
+  /// The longest line `import` reads: an envelope of the longest statement,
+  /// every character escaped, is far shorter.
+  static let maxExportLine = 1 << 18
+
   /// The envelopes of an export file with their line numbers, after checking
   /// that each line is an envelope ethos can read and that the lines chain.
   func readExport(path: String, name: String) throws(EngineError) -> [(line: Int, envelope: Envelope)] {
-    guard let reader = LineReader(path: path) else {
+    guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
       throw .importUnreadable(name, String(cString: strerror(errno)))
     }
     var result = [(line: Int, envelope: Envelope)]()
     var number = 0
-    for bytes in reader {
+    while let bytes = reader.next() {
       number += 1
       if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -165,6 +169,9 @@ extension Session {
         throw .importUnreadableEvent(name, line: number, seq: envelope.seq, error)
       }
       result.append((number, envelope))
+    }
+    if let line = reader.overlongLine {
+      throw .importNotEnvelope(name, line: line, reason: "the line is longer than \(Session.maxExportLine) bytes")
     }
     return result
   }

@@ -84,6 +84,14 @@ public final class Session {
   static let scriptConflictAttempts = 100
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
+  /// How deep `source` may nest (SPEC §7): each level holds a file open
+  /// and a stack frame, and 2,000 levels overflowed the stack.
+  static let maxSourceDepth = 100
+  /// Lines from the top of a file that are not statements after which it is
+  /// taken for something other than a script.
+  static let unparsedLinesBeforeGivingUp = 3
+  /// Whether the last line executed was not a statement (it did not parse).
+  var lastLineUnparsed = false
   var batch: Batch?
   /// The last times formatted for sealing (see `seal`).
   var timeTexts = TimeTexts()

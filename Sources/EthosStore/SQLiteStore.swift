@@ -27,6 +27,7 @@ public final class SQLiteStore: EventStore {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
+    try SQLiteStore.checkRegularFile(path)
     try SQLiteStore.checkWholePages(path)
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
@@ -48,7 +49,12 @@ public final class SQLiteStore: EventStore {
       case .SQLITE_CANTOPEN:
         return StoreError(.cannotOpen, "cannot open '\(path)' — check that its folder exists and is writable")
       case .SQLITE_READONLY:
-        return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (check its permissions)")
+        return readOnlyError(path)
+      case .SQLITE_IOERR:
+        return StoreError(
+          .io,
+          "cannot write '\(path)': the disk reported an error (full, over a file size limit, or failing) — "
+            + "free some space or check the disk, then try again")
       case .SQLITE_FULL:
         return StoreError(.io, "the disk holding '\(path)' is full — free some space, then try again")
       case .SQLITE_BUSY, .SQLITE_LOCKED:
@@ -62,6 +68,29 @@ public final class SQLiteStore: EventStore {
         .damaged, "'\(path)' is damaged: a stored value has the wrong type (\(error)) — run 'ethos verify' for details")
     }
     return StoreError(.cannotOpen, "cannot use '\(path)': \(error)")
+  }
+
+  /// Which file or folder is read-only: SQLite writes the store, and beside
+  /// it in its folder its `-wal` and `-shm` files, and names none of them.
+  static func readOnlyError(_ path: String) -> StoreError {
+    let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) : "."
+    let fix = "check its permissions"
+    if access(path, F_OK) == 0, access(path, W_OK) != 0 {
+      return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (\(fix))")
+    }
+    for suffix in ["-wal", "-shm"] where access(path + suffix, F_OK) == 0 && access(path + suffix, W_OK) != 0 {
+      return StoreError(
+        .cannotOpen,
+        "'\(path)\(suffix)' is read-only (left over from another user or a copy?) — remove it if no ethos is running, "
+          + "or \(fix)")
+    }
+    if access(folder.isEmpty ? "/" : folder, W_OK) != 0 {
+      return StoreError(
+        .cannotOpen,
+        "the folder '\(folder.isEmpty ? "/" : folder)' is read-only — ethos writes the store's journal files beside it "
+          + "(\(fix), or move the store)")
+    }
+    return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (\(fix))")
   }
 
   private func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
@@ -189,6 +218,26 @@ public final class SQLiteStore: EventStore {
     var result = [String: String?]()
     for object in try queue.read({ db in try schemaObjects(db) }) { result[object.name] = object.sql }
     return result
+  }
+
+  /// Refuses anything but a regular file or a new path, before opening it:
+  /// a FIFO blocks the open forever, and SQLite beside a device
+  /// (`/dev/null`) creates its journal in `/dev`.
+  static func checkRegularFile(_ path: String) throws(StoreError) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return }
+    let kind: String
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: kind = "a folder"
+    case S_IFIFO: kind = "a FIFO (named pipe)"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    case S_IFSOCK: kind = "a socket"
+    default: kind = "not a regular file"
+    }
+    throw StoreError(
+      .cannotOpen,
+      "'\(path)' is \(kind), not an ethos store — give --store the path of a store file, or of a new one to create")
   }
 
   /// Refuses a file cut short, before SQLite opens (and may write to) it:

@@ -1,4 +1,4 @@
-import EthosEngine
+import EthosLanguage
 import EthosJSON
 import Foundation
 import GRDB
@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import EthosDomain
+@testable import EthosEngine
 @testable import EthosStore
 
 /// Issue 17: no input, file or fault can brick a store, leave a gap, crash
@@ -326,5 +327,199 @@ import TestSupport
     #expect(h.console.errLines.first?.hasPrefix("error: dup.jsonl:2: not an ethos event (") == true, "\(h.console.errLines)")
     #expect(h.console.errLines.first?.contains("duplicate key \"actor\"") == true, "\(h.console.errLines)")
     #expect(h.eventCount == 0)
+  }
+
+  // MARK: 6. one time range everywhere
+
+  @Test func theClockStopsAtTheLastYearEthosRecords() throws {
+    let h = try Harness()
+    h.run("clock 9999-12-30", "hire ana \"Ana\"", "customer acme \"Acme\"")
+    h.run("clock +2d")
+    #expect(
+      h.console.errLines == [
+        "error: the clock (9999-12-30T00:00:00Z + 2d) would be after 9999-12-31T23:59:59Z, the latest time ethos "
+          + "records — choose an earlier one"
+      ])
+    h.run("promise p1 by ana to acme due=+1w")
+    #expect(h.console.errLines.first?.contains("the latest time ethos records") == true, "\(h.console.errLines)")
+    // The last second is fine, and what is written there exports and imports.
+    h.run("clock 9999-12-31T23:59:59", "log ana with acme outcome=+1")
+    #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
+    h.console.reset()
+    #expect(h.session.exportTrail())
+    let file = try Self.write(h.console.outLines)
+    let target = try Harness()
+    #expect(target.session.importTrail(path: file), "\(target.console.errLines)")
+    #expect(target.eventCount == 3)
+  }
+
+  // MARK: 8. source nests at most 100 deep
+
+  @Test func aLongSourceChainStopsAtADepthOf100() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    for i in 0..<150 {
+      try "source s\(i + 1).ethos\n".write(toFile: dir + "/s\(i).ethos", atomically: true, encoding: .utf8)
+    }
+    try "hire ana \"Ana\"\n".write(toFile: dir + "/s150.ethos", atomically: true, encoding: .utf8)
+    let h = try Harness()
+    h.console.reset()
+    #expect(!h.session.runScript(path: dir + "/s0.ethos", displayName: "s0.ethos"))
+    #expect(h.console.errLines.count == 1, "\(h.console.errLines)")
+    #expect(
+      h.console.errLines.first
+        == "s99.ethos:1: error: scripts may source one another at most 100 deep: 's0.ethos' → 's1.ethos' → "
+        + "'s2.ethos' → … → 's99.ethos' → 's100.ethos' — flatten the chain (or look for a loop through copies of a file)")
+    #expect(h.eventCount == 0)
+  }
+
+  // MARK: 9. lines are bounded while being read
+
+  @Test func theLineReaderStopsAtALineLongerThanItsLimit() throws {
+    let path = try EthosProcess.temporaryDirectory() + "/lines.txt"
+    let long = String(repeating: "x", count: 100)
+    try "short\r\n\(long)\nafter\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var exact = try #require(LineReader(path: path, maxLength: 100))
+    #expect(exact.next() == Array("short".utf8))
+    #expect(exact.next()?.count == 100)
+    #expect(exact.next() == Array("after".utf8))
+    #expect(exact.next() == nil)
+    #expect(exact.overlongLine == nil)
+    var short = try #require(LineReader(path: path, maxLength: 99))
+    #expect(short.next() == Array("short".utf8))
+    #expect(short.next() == nil)
+    #expect(short.next() == nil)
+    #expect(short.overlongLine == 2)
+  }
+
+  /// One 20 MB line is refused at once, in linear time and bounded memory.
+  @Test func aHugeLineIsRefusedQuickly() throws {
+    let path = try EthosProcess.temporaryDirectory() + "/huge.ethos"
+    try Data(repeating: UInt8(ascii: "a"), count: 20_000_000).write(to: URL(fileURLWithPath: path))
+    let clock = ContinuousClock()
+    var reader = try #require(LineReader(path: path, maxLength: 1 << 30))
+    let elapsed = clock.measure { _ = reader.next() }
+    #expect(elapsed < .seconds(5), "a 20 MB line took \(elapsed)")
+    let h = try Harness()
+    h.console.reset()
+    #expect(!h.session.runScript(path: path, displayName: "huge.ethos"))
+    #expect(
+      h.console.errLines == [
+        "error: 'huge.ethos' line 1 is longer than 32768 bytes, so it was not read, nor anything after it — "
+          + "is it an ethos script? A statement has at most 8192 characters"
+      ])
+  }
+
+  @Test func sourceAndImportOfAnEndlessFileEnd() throws {
+    let source = try EthosProcess.run(["--store", ":memory:"], stdin: "source /dev/zero\n")
+    #expect(source.status == 1)
+    #expect(source.stderr.hasPrefix("stdin:1: error: '/dev/zero' line 1 is longer than 32768 bytes"), "\(source.stderr)")
+    let dir = try EthosProcess.temporaryDirectory()
+    let imported = try EthosProcess.run(["import", "/dev/zero", "--store", dir + "/s.sqlite"])
+    #expect(imported.status != 0)
+    Self.oneError(imported)
+    #expect(imported.stderr.contains("/dev/zero:1: not an ethos event (the line is longer than 262144 bytes)"))
+  }
+
+  // MARK: 10. --store is a regular file or a new path
+
+  @Test func aStoreThatIsNotARegularFileIsRefused() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let fifo = dir + "/fifo"
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let onFifo = try EthosProcess.run(["query", "matrix", "--store", fifo])
+    #expect(onFifo.status == 3)
+    #expect(
+      onFifo.stderr
+        == "error: '\(fifo)' is a FIFO (named pipe), not an ethos store — give --store the path of a store file, or of "
+        + "a new one to create\n")
+    for (path, kind) in [("/dev/null", "a device"), (dir, "a folder")] {
+      let result = try EthosProcess.run(["--store", path], stdin: "hire ana \"Ana\"\n")
+      #expect(result.status == 3, "\(path)")
+      #expect(result.stderr.hasPrefix("error: '\(path)' is \(kind), not an ethos store"), "\(result.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal"))
+    #expect(!FileManager.default.fileExists(atPath: "/dev/null-wal"))
+  }
+
+  // MARK: 12. CSV cells a spreadsheet would run
+
+  @Test func csvNeutralisesFormulasAndKeepsNumbers() throws {
+    let h = try Harness()
+    h.run(
+      "clock 2021-03-01", #"hire ana "=HYPERLINK(\"http://x\")""#, #"customer c1 "+cmd""#, #"customer c2 "@SUM(1)""#,
+      #"customer c3 "-2+3""#, #"customer c4 "-2""#, "log ana with c1 outcome=-2", "set format csv")
+    let customers = h.run("customers all")
+    #expect(customers.contains("c1,'+cmd,"), "\(customers)")
+    #expect(customers.contains("c2,'@SUM(1),"), "\(customers)")
+    #expect(customers.contains("c3,'-2+3,"), "\(customers)")
+    #expect(customers.contains("c4,-2,"), "\(customers)")
+    let employees = h.run("employees")
+    #expect(employees.contains(#"ana,"'=HYPERLINK(""http://x"")""#), "\(employees)")
+    let matrix = h.run("matrix")
+    #expect(matrix.contains("customers,normal,1,-2.0,"), "\(matrix)")
+    #expect(!matrix.contains("'-"), "\(matrix)")
+    #expect(Renderer.csvField("\tx") == "'\tx")
+    #expect(Renderer.csvField("\rx") == "\"'\rx\"")
+    for number in ["-2", "-0.5", "1e3", "-1.5E-3"] { #expect(Renderer.csvField(number) == number) }
+  }
+
+  // MARK: 13. unclear or unsafe output
+
+  @Test func lineSeparatorsAreEscapedInJSONOutput() throws {
+    let h = try Harness()
+    h.run("hire ana \"A\u{2028}B\u{2029}C\"")
+    #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
+    h.session.format = .json
+    let out = h.run("employees")
+    #expect(out.contains(#"A\u2028B\u2029C"#), "\(out)")
+    #expect(!out.unicodeScalars.contains("\u{2028}"))
+    // The hashed form keeps the characters as they are.
+    #expect(try h.store.event("main", seq: 1)?.data.contains("\u{2028}") == true)
+  }
+
+  @Test func aBidiOverrideFromALogIsShownEscaped() throws {
+    let store = MemoryStore()
+    let name = "{\"id\":\"acme\",\"name\":\"gnp.\u{202E}exe\"}"
+    try store.appendSealed(Self.forge([("CustomerRegistered", name, "2021-03-01")]), to: "main", expectedHead: 0)
+    let h = try Harness(store: store)
+    let out = h.run("show @1") + h.run("customers all")
+    #expect(!out.unicodeScalars.contains("\u{202E}"), "\(out)")
+    #expect(out.contains("gnp.\\u{202E}exe"), "\(out)")
+  }
+
+  @Test func joinersAreAllowedInNames() throws {
+    let h = try Harness()
+    h.run("hire ana \"\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}\"", "customer fam \"👨\u{200D}👩\u{200D}👧\"")
+    #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
+    #expect(h.eventCount == 2)
+  }
+
+  @Test func aFileThatIsNotAScriptIsNotEchoedLineByLine() throws {
+    let path = try EthosProcess.temporaryDirectory() + "/passwd"
+    let lines = (0..<30).map { "user\($0):x:\($0):\($0)::/home/user\($0):/bin/sh" }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    let h = try Harness()
+    h.console.reset()
+    #expect(!h.session.runScript(path: path, displayName: "passwd"))
+    #expect(h.console.errLines.count == 4, "\(h.console.errLines)")
+    #expect(
+      h.console.errLines.last
+        == "error: 'passwd' is not an ethos script: its first 3 lines are not statements, so the rest was not run — "
+        + "check the file name")
+  }
+
+  /// Over a file size limit, ethos reports a store error instead of dying by SIGXFSZ.
+  @Test func aFileSizeLimitIsAStoreErrorNotASignal() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    var script = "clock 2021-03-01\nhire ana \"Ana\"\ncustomer acme \"Acme\"\n"
+    for i in 0..<3000 { script += "log ana with acme outcome=+1 \"note \(i) padding padding padding padding\"\n" }
+    try script.write(toFile: dir + "/big.ethos", atomically: true, encoding: .utf8)
+    let result = try EthosProcess.runProgram(
+      "/bin/bash", ["-c", "ulimit -f 200; exec \"$0\" run big.ethos --store s.sqlite", EthosProcess.binary],
+      directory: dir)
+    #expect(result.status == 3, "\(result.status): \(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains(": error: cannot write 's.sqlite'"), "\(result.stderr)")
+    #expect(result.stderr.contains("free some space"), "\(result.stderr)")
   }
 }
