@@ -105,6 +105,12 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         + " — flatten the chain (or look for a loop through copies of a file)")
   }
 
+  static func tooManyBuckets(_ count: Int, by: String, from: Timestamp, to: Timestamp) -> EngineError {
+    EngineError(
+      "trend by=\(by) from \(from.date) to \(to.date) would have about \(count) points; the limit is "
+        + "\(Session.maxTrendBuckets) — use a longer bucket (by=week, by=month) or an earlier 'as of'")
+  }
+
   static func lineTooLong(_ script: String, line: Int, limit: Int) -> EngineError {
     EngineError(
       "'\(script)' line \(line) is longer than \(limit) bytes, so it was not read, nor anything after it — "
@@ -171,6 +177,10 @@ extension EngineError {
     EngineError(
       "\(file):\(line) (@\(seq)): this \(type) could not have been recorded: \(error.message) — the file was not "
         + "written by ethos as it is (edited, or forged with recomputed hashes); nothing was imported")
+  }
+
+  static func importChanged(_ file: String) -> EngineError {
+    EngineError("'\(file)' changed while it was being imported — nothing was imported; try again")
   }
 
   static func importDiverges(_ file: String, line: Int, seq: Int, branch: String) -> EngineError {

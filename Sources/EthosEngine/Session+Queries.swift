@@ -119,7 +119,13 @@ extension Session {
     do { first = view.headSeq > 0 ? try store.event(branch, seq: 1) : nil } catch { throw .store(error) }
     if let end = asOfTime ?? view.headTime, let first {
       let unit = TrendBuckets.Unit(rawValue: by.rawValue) ?? .week
-      let buckets = TrendBuckets.make(from: first.occurredAt, through: end, by: unit)
+      // Each bucket is a point of the document and a figure computed: a log
+      // spanning millennia by day would need gigabytes (SPEC §7).
+      let span = Session.bucketCount(from: first.occurredAt.clamped, through: end.clamped, by: unit)
+      guard span <= Session.maxTrendBuckets else {
+        throw .tooManyBuckets(span, by: by.rawValue, from: first.occurredAt.clamped, to: end.clamped)
+      }
+      let buckets = TrendBuckets.make(from: first.occurredAt.clamped, through: end.clamped, by: unit)
       // One pass, O(state) memory: `point` folds every event of the current
       // bucket on top of `base`, which keeps lifecycle facts only, so each
       // bucket counts its own observations with parties as they stood.
@@ -161,6 +167,23 @@ extension Session {
     }
     return .object(
       JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
+  }
+
+  /// The most points a `trend` yields.
+  static let maxTrendBuckets = 10_000
+
+  /// How many buckets of `unit` run from `start` to `end` (at most one more
+  /// than the buckets `TrendBuckets.make` would make), computed without making them.
+  static func bucketCount(from start: Timestamp, through end: Timestamp, by unit: TrendBuckets.Unit) -> Int {
+    guard end >= start else { return 0 }
+    switch unit {
+    case .day: return Int((end.seconds - start.seconds) / 86_400) + 2
+    case .week: return Int((end.seconds - start.seconds) / (7 * 86_400)) + 2
+    case .month:
+      let (y1, m1, _) = start.civil
+      let (y2, m2, _) = end.civil
+      return (y2 - y1) * 12 + (m2 - m1) + 1
+    }
   }
 
   /// Resolves a history bound to a seq.

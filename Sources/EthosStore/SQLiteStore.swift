@@ -400,6 +400,30 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  public func appendSealed(
+    to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
+  ) throws(StoreError) {
+    try wrap {
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          let head = try Self.head(db, branch)
+          guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
+          let insert = try db.cachedStatement(sql: Self.insertSQL)
+          var last = head
+          while let envelope = try next() {
+            if let broken = ChainBreak.check(envelope, expectedSeq: last.seq + 1, previousHash: last.hash) {
+              throw StoreError.doesNotChain(broken, branch: branch)
+            }
+            try Self.insert(envelope, branch: branch, with: insert, db: db)
+            last = Head(seq: envelope.seq, hash: envelope.hash, occurredAt: nil)
+          }
+          if last.seq > head.seq { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
+          return .commit
+        }
+      }
+    }
+  }
+
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
     try wrap {
       try queue.read { db in

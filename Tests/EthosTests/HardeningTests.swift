@@ -522,4 +522,19 @@ import TestSupport
     #expect(result.stderr.contains(": error: cannot write 's.sqlite'"), "\(result.stderr)")
     #expect(result.stderr.contains("free some space"), "\(result.stderr)")
   }
+
+  // MARK: 11. bounded memory and time
+
+  @Test func aTrendWithTooManyBucketsIsRefusedSayingTheBound() throws {
+    let h = try Harness()
+    h.run("clock 1990-01-01", "hire ana \"Ana\"", "clock 2040-01-01", "pulse ana score=8")
+    h.run("trend matrix.cells.staff.stress.mean by=day")
+    #expect(
+      h.console.errLines == [
+        "error: trend by=day from 1990-01-01 to 2040-01-01 would have about 18264 points; the limit is 10000 — use a "
+          + "longer bucket (by=week, by=month) or an earlier 'as of'"
+      ])
+    h.run("trend matrix.cells.staff.stress.mean by=month")
+    #expect(h.console.errLines.isEmpty)
+  }
 }
