@@ -69,8 +69,7 @@ extension Session {
       render(try document(query, state: view, asOfTime: time), query: query)
     case .history(let filter):
       try catchUp()
-      let query = Query.history(filter)
-      render(try document(query, state: state, asOfTime: nil), query: query)
+      try printHistory(filter)
     case .show(let seq):
       try catchUp()
       let query = Query.show(seq: seq)

@@ -208,9 +208,21 @@ extension Session {
 
   /// `history …`: the audit trail (SPEC §5).
   func history(_ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
+    var items = [JSON]()
+    try forEachHistoryItem(filter, upTo: head, retracted: retracted) { item in
+      items.append(item)
+      if let last = filter.last, items.count > last * 2 { items.removeFirst(items.count - last) }
+    }
+    if let last = filter.last, items.count > last { items.removeFirst(items.count - last) }
+    return .object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
+  }
+
+  /// Calls `body` with each item of the audit trail `filter` selects, in order.
+  func forEachHistoryItem(
+    _ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>, _ body: (JSON) -> Void
+  ) throws(EngineError) {
     let from = try filter.since.map { p throws(EngineError) in try seq(of: p, rounding: .ceiling) } ?? 1
     let to = min(head, try filter.until.map { p throws(EngineError) in try seq(of: p, rounding: .floor) } ?? head)
-    var items = [JSON]()
     var failure: EngineError?
     do {
       try store.read(branch, from: max(1, from), to: to) { envelope in
@@ -222,15 +234,59 @@ extension Session {
           return
         }
         if let who = filter.who, !event.ids.contains(who) { return }
-        items.append(Session.summaryItem(envelope, event: event, retracted: retracted.contains(envelope.seq)))
-        if let last = filter.last, items.count > last * 2 { items.removeFirst(items.count - last) }
+        body(Session.summaryItem(envelope, event: event, retracted: retracted.contains(envelope.seq)))
       }
     } catch {
       throw .store(error)
     }
     if let failure { throw failure }
-    if let last = filter.last, items.count > last { items.removeFirst(items.count - last) }
-    return .object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
+  }
+
+  /// Prints `history`: whole when short (or cut by `last=`), else streamed a
+  /// chunk at a time (SPEC §7: a million events would otherwise be held as
+  /// documents and lines at once). A streamed table aligns each chunk alone.
+  func printHistory(_ filter: HistoryFilter) throws(EngineError) {
+    let query = Query.history(filter)
+    var count = 0
+    if filter.last == nil {
+      try forEachHistoryItem(filter, upTo: state.headSeq, retracted: state.retracted) { _ in count += 1 }
+    }
+    guard filter.last == nil, count > historyChunk else {
+      render(try document(query, state: state, asOfTime: nil), query: query)
+      return
+    }
+    var chunk = [JSON]()
+    var first = true
+    func flush(last: Bool) {
+      let document = JSON.object(JSONObject([("count", .int(count)), ("items", .array(chunk))]))
+      var lines = Renderer.render(document, query: query, format: format, color: color)[...]
+      switch format {
+      case .json:
+        // `{`, `"count": N,`, `"items": [` … `]`, `}`: items continue across chunks.
+        if !first { lines = lines.dropFirst(3) }
+        if !last {
+          lines = lines.dropLast(2)
+          if let end = lines.indices.last { lines[end] += "," }
+        }
+      case .csv:
+        if !first { lines = lines.dropFirst(1) }
+      case .table:
+        if !first { lines = lines.dropFirst(2) }
+      }
+      for line in lines { emit(line) }
+      console.flush()
+      chunk.removeAll(keepingCapacity: true)
+      first = false
+    }
+    var seen = 0
+    try forEachHistoryItem(filter, upTo: state.headSeq, retracted: state.retracted) { item in
+      // Events appended meanwhile by another writer are not in the count.
+      guard seen < count else { return }
+      seen += 1
+      chunk.append(item)
+      if chunk.count == historyChunk, seen < count { flush(last: false) }
+    }
+    flush(last: true)
   }
 
   static func summaryItem(_ envelope: Envelope, event: Event, retracted: Bool) -> JSON {

@@ -73,6 +73,8 @@ public final class Session {
   public var batching = true
   /// When set, the wall time each script statement took, in seconds.
   public var statementTimings: [Double]?
+  /// Items of a `history` rendered at a time when it is longer (it streams).
+  public var historyChunk = 10_000
   /// Events folded or appended between projection snapshots (SPEC §7).
   public var snapshotInterval = 10_000
   /// The seq of the newest snapshot this session read or wrote on its branch.

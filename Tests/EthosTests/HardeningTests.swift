@@ -537,4 +537,29 @@ import TestSupport
     h.run("trend matrix.cells.staff.stress.mean by=month")
     #expect(h.console.errLines.isEmpty)
   }
+
+  /// A long `history` streams in chunks, and says exactly what it says whole
+  /// (a table aligns each chunk by itself).
+  @Test(arguments: [OutputFormat.json, .csv, .table])
+  func aLongHistoryStreamsTheSameDocument(_ format: OutputFormat) throws {
+    let store = MemoryStore()
+    let whole = try Harness(store: store)
+    whole.run("clock 2021-03-01", "hire ana \"Ana\"", "customer acme \"Acme\"")
+    for i in 0..<47 { whole.run("log ana with acme outcome=+1 \"n\(i % 3 == 0 ? "x" : "")\"") }
+    whole.session.format = format
+    let expected = whole.run("history")
+    let streamed = try Harness(store: store)
+    streamed.session.format = format
+    streamed.session.historyChunk = 7
+    let got = streamed.run("history")
+    if format == .table {
+      let rows = got.split(separator: "\n").filter { !$0.hasPrefix("seq") && !$0.hasPrefix("─") }
+      #expect(rows.count == 49)
+      #expect(rows.map { $0.split(separator: " ").joined(separator: " ") }
+        == expected.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").joined(separator: " ") })
+    } else {
+      #expect(got == expected)
+    }
+    if format == .json { #expect(try JSON.parse(got)["count"] == 49) }
+  }
 }
