@@ -1,5 +1,6 @@
 import EthosDomain
 import EthosJSON
+import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -13,6 +14,12 @@ import GRDBSQLite
 public final class SQLiteStore: EventStore {
   let queue: DatabaseQueue
   public let location: String
+  /// The file's device and inode, while this store has it open.
+  private var openFile: OpenFiles.Key?
+
+  deinit {
+    if let openFile { OpenFiles.shared.closed(openFile) }
+  }
 
   /// Opens (creating if needed) the store at `path`, migrating its schema and
   /// checking that each branch head still chains. `ethos verify` opens with
@@ -28,12 +35,23 @@ public final class SQLiteStore: EventStore {
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
     try SQLiteStore.checkRegularFile(path)
-    try SQLiteStore.checkWholePages(path)
+    // Closing any descriptor of a file drops every POSIX lock this process
+    // holds on it, so the file is read only when no other store of this
+    // process has it open: else a `sqlite3` beside it would take itself for
+    // the last user and reset the WAL under the open connections.
+    let file = OpenFiles.key(path)
+    if let file, OpenFiles.shared.isOpen(file) {
+      // Checked when it was first opened.
+    } else {
+      try SQLiteStore.checkWholePages(path)
+    }
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
     } catch {
       throw SQLiteStore.openError(path, error)
     }
+    openFile = OpenFiles.key(path)
+    if let openFile { OpenFiles.shared.opened(openFile) }
     try migrate(readOnly: readOnly)
     try checkSchema()
     if checkingHeads { try checkHeads() }
@@ -160,9 +178,10 @@ public final class SQLiteStore: EventStore {
     }
     // A snapshot names the event it was taken at by hash, so that one copied
     // from another store, or left over from a log since replaced, is not
-    // used. Older rows have no hash and are never used again (a cache).
+    // used; and carries the SHA-256 of its bytes, so that a damaged one is
+    // not either. Older rows have neither and are never used again (a cache).
     migrator.registerMigration("v3-snapshot-hashes") { db in
-      try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN hash TEXT")
+      try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN hash TEXT; ALTER TABLE snapshots ADD COLUMN digest TEXT")
     }
     return migrator
   }
@@ -601,20 +620,23 @@ public final class SQLiteStore: EventStore {
     try wrap {
       try queue.read { db in
         // A store opened read-only before snapshots recorded hashes has none to trust.
-        guard try db.columns(in: "snapshots").contains(where: { $0.name == "hash" }) else { return nil }
+        guard try db.columns(in: "snapshots").contains(where: { $0.name == "digest" }) else { return nil }
         let rows = try Row.fetchAll(
           db,
           sql: """
-            SELECT seq, hash, data FROM snapshots WHERE branch = ? AND version = ? AND seq <= ? AND hash IS NOT NULL
+            SELECT seq, hash, digest, data FROM snapshots
+            WHERE branch = ? AND version = ? AND seq <= ? AND hash IS NOT NULL AND digest IS NOT NULL
             ORDER BY seq DESC LIMIT 8
             """,
           arguments: [branch, version, seq])
         for row in rows {
-          let at: Int = try row.decode(atIndex: 0)
-          let hash: String = try row.decode(atIndex: 1)
-          guard try Self.hash(db, branch, seq: at) == hash else { continue }
-          let blob: Data = try row.decode(atIndex: 2)
-          return (at, [UInt8](blob))
+          guard let at = try? row.decode(Int.self, atIndex: 0), let hash = try? row.decode(String.self, atIndex: 1),
+            let digest = try? row.decode(String.self, atIndex: 2), let blob = try? row.decode(Data.self, atIndex: 3),
+            try Self.hash(db, branch, seq: at) == hash
+          else { continue }
+          let data = [UInt8](blob)
+          guard Envelope.hex(SHA256.hash(data: data)) == digest else { continue }
+          return (at, data)
         }
         return nil
       }
@@ -626,8 +648,8 @@ public final class SQLiteStore: EventStore {
       try queue.write { db in
         guard let hash = try Self.hash(db, branch, seq: seq) else { return }
         try db.execute(
-          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data, hash) VALUES (?, ?, ?, ?, ?)",
-          arguments: [branch, seq, version, Data(data), hash])
+          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data, hash, digest) VALUES (?, ?, ?, ?, ?, ?)",
+          arguments: [branch, seq, version, Data(data), hash, Envelope.hex(SHA256.hash(data: data))])
         // A cache: keep the three newest per branch and version.
         try db.execute(
           sql: """
@@ -667,5 +689,39 @@ public final class SQLiteStore: EventStore {
       name = parent
     }
     return result.reversed()
+  }
+}
+
+/// The store files this process has open, by device and inode.
+final class OpenFiles: @unchecked Sendable {
+  // @unchecked: `lock` guards `counts`, the only state.
+  struct Key: Hashable { var device: UInt64, inode: UInt64 }
+
+  static let shared = OpenFiles()
+  private let lock = NSLock()
+  private var counts = [Key: Int]()
+
+  static func key(_ path: String) -> Key? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Key(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+  }
+
+  func isOpen(_ key: Key) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return counts[key, default: 0] > 0
+  }
+
+  func opened(_ key: Key) {
+    lock.lock()
+    counts[key, default: 0] += 1
+    lock.unlock()
+  }
+
+  func closed(_ key: Key) {
+    lock.lock()
+    counts[key] = counts[key, default: 1] > 1 ? counts[key, default: 1] - 1 : nil
+    lock.unlock()
   }
 }
