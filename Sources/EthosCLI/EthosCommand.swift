@@ -37,6 +37,10 @@ public struct EthosCommand: ParsableCommand {
 
   /// Parses argv and runs, mapping errors onto SPEC's exit codes (usage: 2).
   public static func main(arguments: [String]? = nil) -> Never {
+    // Over a file size limit (`ulimit -f`) the kernel would kill ethos with
+    // SIGXFSZ mid-write, without a word; ignored, the write fails instead
+    // and the store error is reported like a full disk (exit 3).
+    signal(SIGXFSZ, SIG_IGN)
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

@@ -68,7 +68,9 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     _ = try check.activeEmployee(by)
     guard to != by else { throw .selfPromise(by) }
     try check.activeParty(to)
-    return [.promiseMade(id: id, by: by, to: to, due: due.resolve(now: now), what: what)]
+    let when = due.resolve(now: now)
+    guard when.isRecordable else { throw .beyondLatest("the due date \(when.iso)") }
+    return [.promiseMade(id: id, by: by, to: to, due: when, what: what)]
   case .keep(let id):
     let promise = try check.openPromise(id)
     return [.promiseKept(id: promise.id)]
@@ -130,7 +132,9 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     try check.newId(id)
     _ = try check.deficiency(deficiency)
     _ = try check.activeEmployee(owner)
-    return [.actionPlanned(id: id, deficiency: deficiency, owner: owner, due: due.resolve(now: now), what: what)]
+    let when = due.resolve(now: now)
+    guard when.isRecordable else { throw .beyondLatest("the due date \(when.iso)") }
+    return [.actionPlanned(id: id, deficiency: deficiency, owner: owner, due: when, what: what)]
   case .completeAction(let id):
     let action = try check.action(id)
     guard action.open else { throw .actionDone(id, on: action.doneAt) }

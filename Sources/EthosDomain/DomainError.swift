@@ -111,10 +111,6 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     return DomainError("unknown-area", "unknown area '\(area)' — \(fix)")
   }
 
-  static func outOfRange(_ name: String, _ value: Int, _ range: ClosedRange<Int>) -> DomainError {
-    DomainError("out-of-range", "\(name)=\(value) is out of range — use \(range.lowerBound)-\(range.upperBound)")
-  }
-
   static func noActiveStaff(_ dept: String) -> DomainError {
     DomainError(
       "no-active-staff",
@@ -162,5 +158,38 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
 
   private static func article(_ owner: IdOwner) -> String {
     owner == .employee || owner == .action ? "an" : "a"
+  }
+}
+
+extension DomainError {
+  // MARK: events checked on import (SPEC §7)
+
+  static func outOfRange(_ field: String, _ value: Int, _ bounds: ClosedRange<Int>) -> DomainError {
+    DomainError(
+      "out-of-range", "\(field) is \(value); it must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
+  }
+
+  static func malformed(_ field: String, _ reason: String) -> DomainError {
+    DomainError("malformed", "\(field) is not a value ethos writes: \(reason)")
+  }
+
+  static func timeOutOfRange(_ time: Timestamp) -> DomainError {
+    DomainError(
+      "time-out-of-range",
+      "the time (\(time.seconds) s after 1970) is outside years 0000 to 9999, the times ethos records")
+  }
+
+  static func timeRunsBackwards(_ time: Timestamp, head: Timestamp, seq: Int) -> DomainError {
+    DomainError(
+      "time-backwards", "its time \(time.iso) is before the event before it (@\(seq) at \(head.iso)) — time never runs backwards in a log")
+  }
+
+  static func notDecidable(_ type: String) -> DomainError {
+    DomainError("not-decidable", "no statement records a \(type) like this one")
+  }
+
+  public static func beyondLatest(_ what: String) -> DomainError {
+    DomainError(
+      "time-out-of-range", "\(what) would be after \(Timestamp.latest.iso), the latest time ethos records — choose an earlier one")
   }
 }

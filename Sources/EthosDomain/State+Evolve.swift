@@ -3,11 +3,13 @@ extension State {
   /// the rules, and a log is history, so an event naming something unknown
   /// (possible only in a hand-made log) is recorded as far as it can be.
   public mutating func evolve(_ recorded: RecordedEvent) {
+    // Values come from a file no rule may have checked (a hand-made or forged
+    // log): they are brought into range, and counters wrap, so nothing traps.
+    let at = recorded.occurredAt.clamped
     headSeq = recorded.seq
-    headTime = recorded.occurredAt
-    eventCount += 1
+    headTime = at
+    eventCount &+= 1
     if !skip.isEmpty, skip.contains(recorded.seq) { return }
-    let at = recorded.occurredAt
     let seq = recorded.seq
     switch recorded.event {
     case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
@@ -36,8 +38,8 @@ extension State {
       guard let customer = customers[id], customer.active else { return }
       customers[id]?.lostAt = at
       customers[id]?.lostReason = reason
-      tally.customersLost += 1
-      if !customer.everComplained { tally.silentLosses += 1 }
+      tally.customersLost &+= 1
+      if !customer.everComplained { tally.silentLosses &+= 1 }
       note(seq, party: id)
     case .championNamed(let id, let area):
       employees[id]?.champion = true
@@ -54,22 +56,22 @@ extension State {
       employees[id]?.onTeam = false
       note(seq, employee: id)
     case .leadershipActed(let by, _, _):
-      tally.leads += 1
-      tally.leadsEver += 1
+      tally.leads &+= 1
+      tally.leadsEver &+= 1
       tally.lastLead = at
       note(seq, employee: by)
     case .statementMade(let by, _, _, let tactic):
-      tally.says += 1
-      if tactic > 0 { tally.tacticStatements += 1 }
+      tally.says &+= 1
+      if tactic > 0 { tally.tacticStatements &+= 1 }
       note(seq, employee: by)
     case .trainingCompleted(let ids, let topic):
-      tally.trainings += 1
+      tally.trainings &+= 1
       for id in ids {
         employees[id]?.trained.insert(topic)
         note(seq, employee: id)
       }
     case .interactionLogged(let by, let with, let mode, _, let outcome, _, _):
-      logInteraction(seq: seq, by: by, with: with, mode: mode, outcome: outcome)
+      logInteraction(seq: seq, by: by, with: with, mode: mode, outcome: min(max(outcome, -2), 2))
     case .promiseMade(let id, let by, let to, let due, let what):
       owners[id] = .promise
       promises[id] = Promise(id: id, by: by, to: to, due: due, what: what, madeAt: at)
@@ -88,13 +90,14 @@ extension State {
       guard let window = stresses[id], window.open else { return }
       stresses[id]?.endedAt = at
       adjustStress(window.scope, by: -1)
-    case .feedbackReceived(let id, let score, let about, _):
-      tally.feedbackResponses += 1
-      if score >= 9 { tally.feedbackPromoters += 1 }
-      if score <= 6 { tally.feedbackDetractors += 1 }
-      customers[id]?.feedbackCount += 1
-      customers[id]?.feedbackSum += score
-      if score >= 7 { customers[id]?.feedbackGood += 1 }
+    case .feedbackReceived(let id, let raw, let about, _):
+      let score = min(max(raw, 0), 10)
+      tally.feedbackResponses &+= 1
+      if score >= 9 { tally.feedbackPromoters &+= 1 }
+      if score <= 6 { tally.feedbackDetractors &+= 1 }
+      customers[id]?.feedbackCount &+= 1
+      customers[id]?.feedbackSum &+= score
+      if score >= 7 { customers[id]?.feedbackGood &+= 1 }
       if score <= 6 {
         customers[id]?.hadLowFeedback = true
         customers[id]?.openLoops.append(at)
@@ -102,8 +105,8 @@ extension State {
       note(seq, party: id)
       if let about { note(seq, employee: about) }
     case .complaintReceived(let id, let about, _, _):
-      tally.complaints += 1
-      customers[id]?.complaints += 1
+      tally.complaints &+= 1
+      customers[id]?.complaints &+= 1
       customers[id]?.everComplained = true
       customers[id]?.openLoops.append(at)
       note(seq, party: id)
@@ -111,18 +114,19 @@ extension State {
     case .followUpMade(let id, let by, _):
       if let loops = customers[id]?.openLoops, !loops.isEmpty {
         for opened in loops {
-          tally.loopsClosed += 1
-          if at.seconds - opened.seconds <= 48 * 3600 { tally.loopsClosedWithin48h += 1 }
+          tally.loopsClosed &+= 1
+          if at.seconds &- opened.seconds <= 48 * 3600 { tally.loopsClosedWithin48h &+= 1 }
         }
         customers[id]?.openLoops = []
       }
       note(seq, party: id)
       note(seq, employee: by)
-    case .pulseRecorded(_, let score):
+    case .pulseRecorded(_, let raw):
       // Anonymous: counted, never tied to anyone.
-      tally.pulseResponses += 1
-      if score >= 9 { tally.pulsePromoters += 1 }
-      if score <= 6 { tally.pulseDetractors += 1 }
+      let score = min(max(raw, 0), 10)
+      tally.pulseResponses &+= 1
+      if score >= 9 { tally.pulsePromoters &+= 1 }
+      if score <= 6 { tally.pulseDetractors &+= 1 }
     case .deficiencyIdentified(let id, let what, let area, let baseline, let target):
       owners[id] = .deficiency
       deficiencies[id] = Deficiency(
@@ -133,7 +137,7 @@ extension State {
       note(seq, employee: owner)
     case .actionCompleted(let id):
       actions[id]?.doneAt = at
-      tally.actionsDone += 1
+      tally.actionsDone &+= 1
     case .eventRetracted(let target, _):
       retracted.insert(target)
     }
@@ -187,14 +191,14 @@ extension State {
     let audience: Audience = customerIndex != nil ? .customers : .staff
     let relationship = audience == .customers && mode == .relationship
     matrix[audience, condition].add(outcome)
-    if relationship { matrix.customerRelationship += 1 }
+    if relationship { matrix.customerRelationship &+= 1 }
     if let index = matrixByDept.index(forKey: dept) {
       matrixByDept.values[index][audience, condition].add(outcome)
-      if relationship { matrixByDept.values[index].customerRelationship += 1 }
+      if relationship { matrixByDept.values[index].customerRelationship &+= 1 }
     } else {
       var tally = MatrixTally()
       tally[audience, condition].add(outcome)
-      if relationship { tally.customerRelationship += 1 }
+      if relationship { tally.customerRelationship &+= 1 }
       matrixByDept[dept] = tally
     }
     if let index = byIndex {

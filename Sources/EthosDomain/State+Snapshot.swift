@@ -76,7 +76,11 @@ extension State {
   /// this version (truncated, damaged, or written by another ethos).
   public init?(snapshotBytes bytes: [UInt8]) {
     var r = SnapshotReader(bytes)
-    guard let state = try? State.read(&r), r.atEnd else { return nil }
+    // Every event folded counts once, retracted or not: a state of N events
+    // counts N (a crafted count would only overflow later).
+    guard let state = try? State.read(&r), r.atEnd, state.eventCount == state.headSeq, state.headSeq >= 0 else {
+      return nil
+    }
     self = state
   }
 
@@ -288,9 +292,13 @@ struct SnapshotReader {
     }
   }
 
+  /// No figure of a real state comes near 2^40 (a trillion events); a
+  /// bigger one is a crafted snapshot, refused so that no sum can trap.
   mutating func int() throws(Failure) -> Int {
     let v = try uint()
-    return Int(Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1))))
+    let value = Int(Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1))))
+    guard value.magnitude < 1 << 40 else { throw .invalid }
+    return value
   }
 
   mutating func count() throws(Failure) -> Int {
@@ -323,7 +331,12 @@ struct SnapshotReader {
     return value
   }
 
-  mutating func timestamp() throws(Failure) -> Timestamp { Timestamp(seconds: Int64(try int())) }
+  mutating func timestamp() throws(Failure) -> Timestamp {
+    let uint = try uint()
+    let time = Timestamp(seconds: Int64(bitPattern: (uint >> 1) ^ (0 &- (uint & 1))))
+    guard time.isRecordable else { throw .invalid }
+    return time
+  }
 
   mutating func time() throws(Failure) -> Timestamp? {
     try bool() ? try timestamp() : nil

@@ -63,9 +63,9 @@ public struct Tally: Sendable, Equatable {
   public init() {}
 
   public mutating func add(_ outcome: Int) {
-    n += 1
-    sum += outcome
-    if outcome > 0 { positive += 1 }
+    n &+= 1
+    sum &+= outcome
+    if outcome > 0 { positive &+= 1 }
   }
 
   public var mean: Double? { n > 0 ? Double(sum) / Double(n) : nil }

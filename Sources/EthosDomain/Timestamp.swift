@@ -10,9 +10,24 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
   public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.seconds < rhs.seconds }
 
+  /// Saturates rather than traps: a time read from a file can be anything.
   public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
-    Timestamp(seconds: lhs.seconds + rhs.seconds)
+    let (sum, overflow) = lhs.seconds.addingReportingOverflow(rhs.seconds)
+    return Timestamp(seconds: overflow ? (rhs.seconds > 0 ? Int64.max : Int64.min) : sum)
   }
+
+  /// The first instant ethos records: 0000-01-01T00:00:00Z.
+  public static let earliest = Timestamp(seconds: days(fromCivil: 0, 1, 1) * 86_400)
+  /// The last instant ethos records: 9999-12-31T23:59:59Z. Times print with
+  /// four-digit years, and every time ethos writes must read back (SPEC §4).
+  public static let latest = Timestamp(seconds: days(fromCivil: 9999, 12, 31) * 86_400 + 86_399)
+
+  /// Whether ethos can record this time (years 0000 to 9999).
+  public var isRecordable: Bool { self >= Self.earliest && self <= Self.latest }
+
+  /// This time brought within the recordable range, for values read from a
+  /// file that no rule checked.
+  public var clamped: Timestamp { min(max(self, Self.earliest), Self.latest) }
 
   /// Fractional days from `earlier` to `self`.
   public func days(since earlier: Timestamp) -> Double {

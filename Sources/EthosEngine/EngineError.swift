@@ -23,6 +23,15 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// A script's batch could not be committed: the store holds every line
+  /// before the batch and none from it on, and the script stops there.
+  static func batchNotStored(_ error: StoreError, from first: Origin?) -> EngineError {
+    guard case .script(let file, let line)? = first else { return EngineError(error.message, storeFailure: true) }
+    return EngineError(
+      "\(error.message) — the script stopped: nothing from \(file):\(line) on was stored; the store holds every "
+        + "line before it", storeFailure: true)
+  }
+
   static func domain(_ error: DomainError) -> EngineError { EngineError(error.message) }
 
   static func unreadable(_ error: EventDecodingError, seq: Int) -> EngineError {
@@ -90,6 +99,32 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     EngineError("'\(path)' is already being run — a script cannot source itself, directly or through others")
   }
 
+  static func sourceTooDeep(_ chain: [String], limit: Int) -> EngineError {
+    let shown = chain.count <= 6 ? chain : Array(chain.prefix(3)) + ["…"] + Array(chain.suffix(2))
+    return EngineError(
+      "scripts may source one another at most \(limit) deep: "
+        + shown.map { $0 == "…" ? $0 : "'\($0)'" }.joined(separator: " → ")
+        + " — flatten the chain (or look for a loop through copies of a file)")
+  }
+
+  static func tooManyBuckets(_ count: Int, by: String, from: Timestamp, to: Timestamp) -> EngineError {
+    EngineError(
+      "trend by=\(by) from \(from.date) to \(to.date) would have about \(count) points; the limit is "
+        + "\(Session.maxTrendBuckets) — use a longer bucket (by=week, by=month) or an earlier 'as of'")
+  }
+
+  static func lineTooLong(_ script: String, line: Int, limit: Int) -> EngineError {
+    EngineError(
+      "'\(script)' line \(line) is longer than \(limit) bytes, so it was not read, nor anything after it — "
+        + "is it an ethos script? A statement has at most \(Limits.lineLength) characters")
+  }
+
+  static func notAScript(_ script: String, lines: Int) -> EngineError {
+    EngineError(
+      "'\(script)' is not an ethos script: its first \(lines) lines are not statements, so the rest was not run — "
+        + "check the file name")
+  }
+
   static func interrupted(_ script: String, line: Int) -> EngineError {
     EngineError("interrupted — '\(script)' stopped before line \(line); the statements before it are kept")
   }
@@ -138,6 +173,16 @@ extension EngineError {
     EngineError(
       "\(file):\(line) (@\(seq)) cannot be read: \(error.description) — a newer ethos may have written it; "
         + "nothing was imported")
+  }
+
+  static func importBreaksRule(_ file: String, line: Int, seq: Int, type: String, _ error: DomainError) -> EngineError {
+    EngineError(
+      "\(file):\(line) (@\(seq)): this \(type) could not have been recorded: \(error.message) — the file was not "
+        + "written by ethos as it is (edited, or forged with recomputed hashes); nothing was imported")
+  }
+
+  static func importChanged(_ file: String) -> EngineError {
+    EngineError("'\(file)' changed while it was being imported — nothing was imported; try again")
   }
 
   static func importDiverges(_ file: String, line: Int, seq: Int, branch: String) -> EngineError {

@@ -1,3 +1,4 @@
+import EthosDomain
 import EthosJSON
 import EthosLanguage
 
@@ -251,7 +252,7 @@ public enum Renderer {
     case .bool(let flag)?: return flag ? "yes" : "no"
     case .int(let number)?: return String(number)
     case .double(let number)?: return JSON.double(number).compact
-    case .string(let text)?: return text
+    case .string(let text)?: return visible(text)
     case .array(let items)?: return items.map { plain($0) }.joined(separator: ",")
     case .object?: return value?.compact ?? ""
     }
@@ -331,8 +332,56 @@ public enum Renderer {
   }
 
   static func csvField(_ text: String) -> String {
+    // A spreadsheet runs a cell starting with one of these as a formula
+    // (OWASP's CSV injection advice: prefix a quote); numbers stay numbers.
+    if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isNumber(text) {
+      return csvField("'" + text)
+    }
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+  }
+}
+
+extension Renderer {
+  /// `text` with the characters that would reorder or hide what a table
+  /// shows (a bidi override in a name) or break its lines written as
+  /// `\u{202E}`; a name needing none is returned as it is.
+  static func visible(_ text: String) -> String {
+    func shown(_ scalar: Unicode.Scalar) -> Bool {
+      !EventLimits.isHidden(scalar) && scalar != "\u{2028}" && scalar != "\u{2029}"
+    }
+    guard !text.unicodeScalars.allSatisfy(shown) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if shown(scalar) {
+        result.unicodeScalars.append(scalar)
+      } else {
+        result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      }
+    }
+    return result
+  }
+
+  /// `-2`, `-0.5`, `1e3`: a plain JSON number, which no spreadsheet runs.
+  static func isNumber(_ text: String) -> Bool {
+    var bytes = Substring(text).utf8[...]
+    if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+    let digits = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+    guard !digits.isEmpty else { return false }
+    bytes = bytes.dropFirst(digits.count)
+    if bytes.first == UInt8(ascii: ".") {
+      let fraction = bytes.dropFirst().prefix { $0 >= 0x30 && $0 <= 0x39 }
+      guard !fraction.isEmpty else { return false }
+      bytes = bytes.dropFirst(1 + fraction.count)
+    }
+    if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+      bytes = bytes.dropFirst()
+      if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+      let exponent = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+      guard !exponent.isEmpty else { return false }
+      bytes = bytes.dropFirst(exponent.count)
+    }
+    return bytes.isEmpty
   }
 }
 

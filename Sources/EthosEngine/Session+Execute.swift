@@ -25,6 +25,7 @@ extension Session {
       statement = try Parser.parse(line)
     } catch {
       batch?.entries.append((Array(line.utf8), origin))
+      lastLineUnparsed = true
       report(EngineError(error.message), origin)
       return .failed
     }
@@ -43,6 +44,7 @@ extension Session {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
       batch?.entries.append((bytes, origin))
+      lastLineUnparsed = true
       report(.invalidUTF8, origin)
       return .failed
     }
@@ -78,8 +80,7 @@ extension Session {
       render(try document(query, state: view, asOfTime: time), query: query)
     case .history(let filter):
       try catchUp()
-      let query = Query.history(filter)
-      render(try document(query, state: state, asOfTime: nil), query: query)
+      try printHistory(filter)
     case .show(let seq):
       try catchUp()
       let query = Query.show(seq: seq)
@@ -306,9 +307,11 @@ extension Session {
       } catch {
         guard case .conflict = error.code else {
           state = open.startState
-          failures = open.failuresBefore + 1
+          clock = open.startClock
+          failures = open.failuresBefore
           storeFailed = true
-          throw .store(error)
+          stopRequested = true
+          throw .batchNotStored(error, from: open.entries.first?.origin)
         }
         state = open.startState
         clock = open.startClock
@@ -354,7 +357,10 @@ extension Session {
       }
       clock = .fixed(time)
     case .advance(let duration):
-      clock = .fixed(try now() + duration)
+      // Every time ethos writes must read back: four-digit years (SPEC §4).
+      let time = try now() + duration
+      guard time.isRecordable else { throw .domain(.beyondLatest("the clock (\(try now().iso) + \(duration))")) }
+      clock = .fixed(time)
     }
   }
 

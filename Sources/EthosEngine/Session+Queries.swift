@@ -160,7 +160,13 @@ extension Session {
     do { first = view.headSeq > 0 ? try store.event(branch, seq: 1) : nil } catch { throw .store(error) }
     if let end = asOfTime ?? view.headTime, let first {
       let unit = TrendBuckets.Unit(rawValue: by.rawValue) ?? .week
-      let buckets = TrendBuckets.make(from: first.occurredAt, through: end, by: unit)
+      // Each bucket is a point of the document and a figure computed: a log
+      // spanning millennia by day would need gigabytes (SPEC §7).
+      let span = Session.bucketCount(from: first.occurredAt.clamped, through: end.clamped, by: unit)
+      guard span <= Session.maxTrendBuckets else {
+        throw .tooManyBuckets(span, by: by.rawValue, from: first.occurredAt.clamped, to: end.clamped)
+      }
+      let buckets = TrendBuckets.make(from: first.occurredAt.clamped, through: end.clamped, by: unit)
       // One pass, O(state) memory: `point` folds every event of the current
       // bucket on top of `base`, which keeps lifecycle facts only, so each
       // bucket counts its own observations with parties as they stood.
@@ -204,6 +210,23 @@ extension Session {
       JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
   }
 
+  /// The most points a `trend` yields.
+  static let maxTrendBuckets = 10_000
+
+  /// How many buckets of `unit` run from `start` to `end` (at most one more
+  /// than the buckets `TrendBuckets.make` would make), computed without making them.
+  static func bucketCount(from start: Timestamp, through end: Timestamp, by unit: TrendBuckets.Unit) -> Int {
+    guard end >= start else { return 0 }
+    switch unit {
+    case .day: return Int((end.seconds - start.seconds) / 86_400) + 2
+    case .week: return Int((end.seconds - start.seconds) / (7 * 86_400)) + 2
+    case .month:
+      let (y1, m1, _) = start.civil
+      let (y2, m2, _) = end.civil
+      return (y2 - y1) * 12 + (m2 - m1) + 1
+    }
+  }
+
   /// Resolves a history bound to a seq.
   func seq(of point: Point, rounding: FloorOrCeiling) throws(EngineError) -> Int {
     switch point {
@@ -226,12 +249,24 @@ extension Session {
 
   /// `history …`: the audit trail (SPEC §5).
   func history(_ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
+    var items = [JSON]()
+    try forEachHistoryItem(filter, upTo: head, retracted: retracted) { item in
+      items.append(item)
+      if let last = filter.last, items.count > last * 2 { items.removeFirst(items.count - last) }
+    }
+    if let last = filter.last, items.count > last { items.removeFirst(items.count - last) }
+    return .object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
+  }
+
+  /// Calls `body` with each item of the audit trail `filter` selects, in order.
+  func forEachHistoryItem(
+    _ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>, _ body: (JSON) -> Void
+  ) throws(EngineError) {
     if let who = filter.who, state.owners[who] == nil, who != "company" {
       throw .unknownId(who, candidates: state.owners.keys.sorted())
     }
     let from = try filter.since.map { p throws(EngineError) in try seq(of: p, rounding: .ceiling) } ?? 1
     let to = min(head, try filter.until.map { p throws(EngineError) in try seq(of: p, rounding: .floor) } ?? head)
-    var items = [JSON]()
     var failure: EngineError?
     // `who=ID` follows ID in every role: the events naming it, then the
     // events naming what those created (a promise to ID kept, an action ID
@@ -259,15 +294,59 @@ extension Session {
           if envelope.seq < from { return }
           if let type = filter.type, envelope.type != type.rawValue { return }
         }
-        items.append(Session.summaryItem(envelope, event: event, retracted: retracted.contains(envelope.seq)))
-        if let last = filter.last, items.count > last * 2 { items.removeFirst(items.count - last) }
+        body(Session.summaryItem(envelope, event: event, retracted: retracted.contains(envelope.seq)))
       }
     } catch {
       throw .store(error)
     }
     if let failure { throw failure }
-    if let last = filter.last, items.count > last { items.removeFirst(items.count - last) }
-    return .object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
+  }
+
+  /// Prints `history`: whole when short (or cut by `last=`), else streamed a
+  /// chunk at a time (SPEC §7: a million events would otherwise be held as
+  /// documents and lines at once). A streamed table aligns each chunk alone.
+  func printHistory(_ filter: HistoryFilter) throws(EngineError) {
+    let query = Query.history(filter)
+    var count = 0
+    if filter.last == nil {
+      try forEachHistoryItem(filter, upTo: state.headSeq, retracted: state.retracted) { _ in count += 1 }
+    }
+    guard filter.last == nil, count > historyChunk else {
+      render(try document(query, state: state, asOfTime: nil), query: query)
+      return
+    }
+    var chunk = [JSON]()
+    var first = true
+    func flush(last: Bool) {
+      let document = JSON.object(JSONObject([("count", .int(count)), ("items", .array(chunk))]))
+      var lines = Renderer.render(document, query: query, format: format, color: color)[...]
+      switch format {
+      case .json:
+        // `{`, `"count": N,`, `"items": [` … `]`, `}`: items continue across chunks.
+        if !first { lines = lines.dropFirst(3) }
+        if !last {
+          lines = lines.dropLast(2)
+          if let end = lines.indices.last { lines[end] += "," }
+        }
+      case .csv:
+        if !first { lines = lines.dropFirst(1) }
+      case .table:
+        if !first { lines = lines.dropFirst(2) }
+      }
+      for line in lines { emit(line) }
+      console.flush()
+      chunk.removeAll(keepingCapacity: true)
+      first = false
+    }
+    var seen = 0
+    try forEachHistoryItem(filter, upTo: state.headSeq, retracted: state.retracted) { item in
+      // Events appended meanwhile by another writer are not in the count.
+      guard seen < count else { return }
+      seen += 1
+      chunk.append(item)
+      if chunk.count == historyChunk, seen < count { flush(last: false) }
+    }
+    flush(last: true)
   }
 
   /// The ids of the things an event creates or names besides its parties

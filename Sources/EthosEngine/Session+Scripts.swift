@@ -47,6 +47,10 @@ extension Session {
     let outer = batch == nil && batching
     if outer { try openBatch() }
     var stopped = false
+    // Lines from the top that were not statements at all: a file that starts
+    // with several is not a script (`source /etc/passwd`), and echoing it
+    // line by line in errors would only spill it.
+    var unparsedFromTop: Int? = 0
     while var bytes = reader.next() {
       if interruption?() == true {
         // What ran before Ctrl-C is kept: commit it, then say where the script stopped.
@@ -63,8 +67,16 @@ extension Session {
         bytes = bytes.dropLast() + [0x20] + next
       }
       let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
+      lastLineUnparsed = false
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: first))
       if statementTimings != nil { statementTimings?.append(Session.monotonicSeconds() - started) }
+      if let count = unparsedFromTop, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+        unparsedFromTop = lastLineUnparsed ? count + 1 : nil
+        if let count = unparsedFromTop, count >= Session.unparsedLinesBeforeGivingUp {
+          if outer { try commitBatch() }
+          throw .notAScript(name, lines: count)
+        }
+      }
       if outcome == .quit { stopped = true }
       if outcome == .failed, bail { stopRequested = true }
       if stopRequested { stopped = true }
@@ -73,6 +85,7 @@ extension Session {
     }
     // Commit here, not in a `defer` with `try?`: a failed commit is reported.
     if outer { try commitBatch() }
+    if let line = reader.overlongLine { throw .lineTooLong(name, line: line, limit: reader.maxLength) }
     return stopped
   }
 
@@ -80,6 +93,9 @@ extension Session {
     // Check for a cycle before opening, so a refused script leaves no descriptor open.
     let key = Session.absolute(path)
     guard !scripts.contains(where: { $0.path == key }) else { throw .sourceCycle(displayName) }
+    guard scripts.count < Session.maxSourceDepth else {
+      throw .sourceTooDeep(scripts.map(\.name) + [displayName], limit: Session.maxSourceDepth)
+    }
     guard let reader = LineReader(path: path) else {
       throw .unreadableFile(displayName, String(cString: strerror(errno)))
     }
@@ -90,6 +106,7 @@ extension Session {
 
   /// `source FILE`: relative to the script that names it, else to the working directory.
   func source(_ path: String, from origin: Origin) throws(EngineError) {
+    if scripts.isEmpty { stopRequested = false }
     var resolved = path
     var shown = path
     if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {

@@ -50,65 +50,105 @@ extension Session {
     return true
   }
 
+  /// Two passes over the file, so that memory does not grow with it (SPEC
+  /// §7): the first checks every line (its form and hash, its place in the
+  /// branch's chain, the rules it must keep), the second appends the new
+  /// events in one transaction and makes sure they are the ones checked.
   func importEnvelopes(path: String, name: String) throws(EngineError) {
-    let lines = try readExport(path: path, name: name)
-    guard let first = lines.first, let last = lines.last else {
+    let head: Head
+    do { head = try store.head(of: branch) } catch { throw .store(error) }
+    var checked = try checkExport(path: path, name: name, head: head)
+    guard checked.lines > 0 else {
       emit(Notice.importEmpty(name))
       return
     }
-    let head: Head
-    do { head = try store.head(of: branch) } catch { throw .store(error) }
-    if first.envelope.seq > head.seq + 1 {
-      throw .importGap(name, line: first.line, seq: first.envelope.seq, branch: branch, head: head.seq)
+    if let refusal = checked.refusal { throw refusal }
+    guard let firstNew = checked.firstNew, let lastNew = checked.lastNew else {
+      emit(Notice.importNothingNew(name, count: checked.lines, branch: branch))
+      return
     }
-    // Lines the branch already holds must be the very same events.
-    let overlapEnd = min(last.envelope.seq, head.seq)
-    if first.envelope.seq <= overlapEnd {
+    guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
+      throw .importUnreadable(name, String(cString: strerror(errno)))
+    }
+    var lastHash = head.hash
+    do {
+      try store.appendSealed(to: branch, expectedHead: head.seq) { () throws(StoreError) -> Envelope? in
+        while let bytes = reader.next() {
+          if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+          guard let text = String(validating: bytes, as: UTF8.self), let envelope = try? Envelope(jsonLine: text)
+          else { throw StoreError(.invalid, EngineError.importChanged(name).message) }
+          if envelope.seq <= head.seq { continue }
+          lastHash = envelope.hash
+          return envelope
+        }
+        // The chain's last hash pins every event before it: the same hash
+        // means the same events as were checked.
+        guard lastHash == checked.lastHash else { throw StoreError(.invalid, EngineError.importChanged(name).message) }
+        return nil
+      }
+    } catch {
+      throw .store(error)
+    }
+    if checked.retracts {
+      state = try loadState(upTo: nil)
+    } else {
+      checked.state.skip = state.skip
+      state = checked.state
+      snapshotIfDue()
+    }
+    emit(
+      Notice.imported(
+        lastNew.seq - firstNew.seq + 1, branch: branch, from: firstNew.seq, to: lastNew.seq,
+        alreadyThere: checked.lines - (lastNew.seq - firstNew.seq + 1)))
+  }
+
+  /// What the first pass over an export found.
+  struct CheckedExport {
+    var lines = 0
+    var firstNew: (line: Int, seq: Int)?
+    var lastNew: (line: Int, seq: Int)?
+    var lastHash = ""
+    /// Why the file cannot be imported, found while its lines were still
+    /// being read (a line that is not an event or does not chain wins).
+    var refusal: EngineError?
+    /// The branch's state with the new events folded in.
+    var state: State
+    var retracts = false
+  }
+
+  /// Reads every line of the export at `path`: each must be an envelope
+  /// ethos can read and chain to the line before; lines the branch already
+  /// holds must be the very same events; the first new one must follow the
+  /// head; each new event must keep the rules the decider keeps.
+  func checkExport(path: String, name: String, head: Head) throws(EngineError) -> CheckedExport {
+    guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
+      throw .importUnreadable(name, String(cString: strerror(errno)))
+    }
+    try catchUp()
+    var result = CheckedExport(state: state)
+    var previous: Envelope?
+    var overlap = [(line: Int, seq: Int, hash: String)]()
+    // The types of the file's own new events, for retractions that name them.
+    var types = [EventType]()
+    func compareOverlap() throws(EngineError) {
+      guard let first = overlap.first, let last = overlap.last, result.refusal == nil else { return }
       var index = 0
-      var mismatch: (line: Int, seq: Int)?
       do {
-        try store.read(branch, from: first.envelope.seq, to: overlapEnd) { stored in
-          guard mismatch == nil, index < lines.count else { return }
-          let line = lines[index]
-          if stored.seq != line.envelope.seq || stored.hash != line.envelope.hash {
-            mismatch = (line.line, line.envelope.seq)
+        try store.read(branch, from: first.seq, to: last.seq) { stored in
+          guard result.refusal == nil, index < overlap.count else { return }
+          let line = overlap[index]
+          if stored.seq != line.seq || stored.hash != line.hash {
+            result.refusal = .importDiverges(name, line: line.line, seq: line.seq, branch: branch)
           }
           index += 1
         }
       } catch {
         throw .store(error)
       }
-      if let mismatch { throw .importDiverges(name, line: mismatch.line, seq: mismatch.seq, branch: branch) }
+      overlap.removeAll(keepingCapacity: true)
     }
-    let new = lines.filter { $0.envelope.seq > head.seq }
-    guard let firstNew = new.first, let lastNew = new.last else {
-      emit(Notice.importNothingNew(name, count: lines.count, branch: branch))
-      return
-    }
-    if firstNew.envelope.prevHash != head.hash {
-      throw .importDoesNotFollow(name, line: firstNew.line, seq: firstNew.envelope.seq, branch: branch, head: head.seq)
-    }
-    do {
-      try store.appendSealed(new.map(\.envelope), to: branch, expectedHead: head.seq)
-    } catch {
-      throw .store(error)
-    }
-    state = try loadState(upTo: nil)
-    emit(
-      Notice.imported(
-        new.count, branch: branch, from: firstNew.envelope.seq, to: lastNew.envelope.seq,
-        alreadyThere: lines.count - new.count))
-  }
-
-  /// The envelopes of an export file with their line numbers, after checking
-  /// that each line is an envelope ethos can read and that the lines chain.
-  func readExport(path: String, name: String) throws(EngineError) -> [(line: Int, envelope: Envelope)] {
-    guard let reader = LineReader(path: path) else {
-      throw .importUnreadable(name, String(cString: strerror(errno)))
-    }
-    var result = [(line: Int, envelope: Envelope)]()
     var number = 0
-    for bytes in reader {
+    while let bytes = reader.next() {
       number += 1
       if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -119,7 +159,7 @@ extension Session {
         throw .importNotEnvelope(name, line: number, reason: error.reason)
       }
       let broken: ChainBreak?
-      if let previous = result.last?.envelope {
+      if let previous {
         broken = ChainBreak.check(envelope, expectedSeq: previous.seq + 1, previousHash: previous.hash)
       } else if envelope.seq == 1 {
         broken = ChainBreak.check(envelope, expectedSeq: 1, previousHash: Envelope.genesisHash)
@@ -128,11 +168,59 @@ extension Session {
         broken = ChainBreak.check(envelope, expectedSeq: envelope.seq, previousHash: envelope.prevHash)
       }
       if let broken { throw .importBrokenChain(name, line: number, seq: envelope.seq, reason: broken.reason) }
-      do throws(EventDecodingError) { _ = try envelope.decoded() } catch {
+      let event: Event
+      do throws(EventDecodingError) { event = try envelope.decoded() } catch {
         throw .importUnreadableEvent(name, line: number, seq: envelope.seq, error)
       }
-      result.append((number, envelope))
+      result.lines += 1
+      result.lastHash = envelope.hash
+      defer { previous = envelope }
+      guard result.refusal == nil else { continue }
+      if previous == nil, envelope.seq > head.seq + 1 {
+        result.refusal = .importGap(name, line: number, seq: envelope.seq, branch: branch, head: head.seq)
+        continue
+      }
+      if envelope.seq <= head.seq {
+        overlap.append((number, envelope.seq, envelope.hash))
+        if overlap.count >= 4096 { try compareOverlap() }
+        continue
+      }
+      if result.firstNew == nil {
+        try compareOverlap()
+        guard result.refusal == nil else { continue }
+        result.firstNew = (number, envelope.seq)
+        if envelope.prevHash != head.hash {
+          result.refusal = .importDoesNotFollow(name, line: number, seq: envelope.seq, branch: branch, head: head.seq)
+          continue
+        }
+      }
+      result.lastNew = (number, envelope.seq)
+      var target: String?
+      if case .eventRetracted(let seq, _) = event {
+        result.retracts = true
+        if seq > head.seq {
+          target = seq - head.seq <= types.count ? types[seq - head.seq - 1].rawValue : nil
+        } else if seq >= 1 {
+          do { target = try store.event(branch, seq: seq)?.type } catch { throw .store(error) }
+        }
+      }
+      do throws(DomainError) {
+        try result.state.admit(event, at: envelope.occurredAt, targetType: target)
+      } catch {
+        result.refusal = .importBreaksRule(name, line: number, seq: envelope.seq, type: envelope.type, error)
+        continue
+      }
+      result.state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
+      types.append(event.type)
     }
+    if let line = reader.overlongLine {
+      throw .importNotEnvelope(name, line: line, reason: "the line is longer than \(Session.maxExportLine) bytes")
+    }
+    try compareOverlap()
     return result
   }
+
+  /// The longest line `import` reads: an envelope of the longest statement,
+  /// every character escaped, is far shorter.
+  static let maxExportLine = 1 << 18
 }

@@ -73,6 +73,8 @@ public final class Session {
   public var batching = true
   /// When set, the wall time each script statement took, in seconds.
   public var statementTimings: [Double]?
+  /// Items of a `history` rendered at a time when it is longer (it streams).
+  public var historyChunk = 10_000
   /// Events folded or appended between projection snapshots (SPEC §7).
   public var snapshotInterval = 10_000
   /// The seq of the newest snapshot this session read or wrote on its branch.
@@ -99,6 +101,14 @@ public final class Session {
   static let scriptConflictAttempts = 100
   /// Scripts being run, innermost last (for `source` cycles and paths).
   var scripts: [(path: String, name: String)] = []
+  /// How deep `source` may nest (SPEC §7): each level holds a file open
+  /// and a stack frame, and 2,000 levels overflowed the stack.
+  static let maxSourceDepth = 100
+  /// Lines from the top of a file that are not statements after which it is
+  /// taken for something other than a script.
+  static let unparsedLinesBeforeGivingUp = 3
+  /// Whether the last line executed was not a statement (it did not parse).
+  var lastLineUnparsed = false
   var batch: Batch?
   /// The last times formatted for sealing (see `seal`).
   var timeTexts = TimeTexts()
@@ -249,7 +259,12 @@ public final class Session {
 
   func report(_ error: EngineError, _ origin: Origin) {
     failures += 1
-    if error.storeFailure { storeFailed = true }
+    if error.storeFailure {
+      storeFailed = true
+      // A script goes no further than the store could follow (SPEC §7): what
+      // came after would be decided against a state the store does not hold.
+      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+    }
     emitError(origin.errorPrefix + "error: " + error.message)
   }
 

@@ -55,6 +55,7 @@ private struct Parser {
     case UInt8(ascii: "{"):
       index += 1
       var object = [(String, JSON)]()
+      var largeKeys = Set<String>()
       skipSpace()
       if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
         index += 1
@@ -63,7 +64,21 @@ private struct Parser {
       while true {
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+        let keyStart = index
         let key = try string()
+        // Readers disagree on which of two equal keys wins (the first, the
+        // last): a document that has both means two things, so it is refused.
+        let duplicate: Bool
+        if object.count < 16 {
+          duplicate = object.contains(where: { $0.0 == key })
+        } else {
+          if largeKeys.isEmpty { largeKeys = Set(object.lazy.map(\.0)) }
+          duplicate = !largeKeys.insert(key).inserted
+        }
+        if duplicate {
+          index = keyStart
+          throw error("duplicate key \"\(key)\"")
+        }
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
         index += 1

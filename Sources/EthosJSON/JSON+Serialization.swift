@@ -32,7 +32,7 @@ extension JSON {
     case .bool(let value): out += value ? "true" : "false"
     case .int(let value): out += String(value)
     case .double(let value): out += JSON.format(value)
-    case .string(let value): JSON.writeString(value, to: &out)
+    case .string(let value): JSON.writeString(value, to: &out, forDisplay: !sorted)
     case .array(let items):
       if items.isEmpty {
         out += "[]"
@@ -56,7 +56,7 @@ extension JSON {
       for (index, pair) in pairs.enumerated() {
         if index > 0 { out += "," }
         newline(&out, indent, level + 1)
-        JSON.writeString(pair.key, to: &out)
+        JSON.writeString(pair.key, to: &out, forDisplay: !sorted)
         out += indent == nil ? ":" : ": "
         pair.value.write(to: &out, sorted: sorted, indent: indent, level: level + 1)
       }
@@ -78,11 +78,14 @@ extension JSON {
     return value.description
   }
 
-  /// Writes `value` quoted, escaping only what JSON requires.
-  public static func writeString(_ value: String, to out: inout String) {
+  /// Writes `value` quoted, escaping only what JSON requires. `forDisplay`
+  /// also escapes U+2028 and U+2029, which JSON allows raw but JavaScript
+  /// and many line-oriented tools take for line breaks; never in the
+  /// canonical (hashed) form, whose bytes must stay as they were.
+  public static func writeString(_ value: String, to out: inout String, forDisplay: Bool = false) {
     out += "\""
     var needsEscape = false
-    for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+    for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || (forDisplay && byte == 0xE2) {
       needsEscape = true
       break
     }
@@ -100,6 +103,8 @@ extension JSON {
       case "\t": out += "\\t"
       case "\u{08}": out += "\\b"
       case "\u{0C}": out += "\\f"
+      case "\u{2028}" where forDisplay: out += "\\u2028"
+      case "\u{2029}" where forDisplay: out += "\\u2029"
       default:
         if scalar.value < 0x20 {
           let hex = String(scalar.value, radix: 16)

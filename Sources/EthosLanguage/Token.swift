@@ -1,3 +1,5 @@
+import EthosDomain
+
 /// A word of a statement line, with the column it starts at (1-based).
 public struct Token: Sendable, Equatable {
   /// For `key=value`, the key; otherwise `nil`.
@@ -51,15 +53,9 @@ func shown(_ text: String, limit: Int = 40) -> String {
   return result
 }
 
-/// Control characters (C0, DEL, C1) and the format characters that reorder
-/// or hide text (bidi embeddings, overrides and isolates, marks, BOM).
-func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-  switch scalar.value {
-  case 0x00...0x1F, 0x7F...0x9F: return true
-  case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF: return true
-  default: return false
-  }
-}
+/// Control characters and the format characters that reorder or hide text;
+/// one list for statements and imports (the joiners are allowed).
+func isHidden(_ scalar: Unicode.Scalar) -> Bool { EventLimits.isHidden(scalar) }
 
 /// Size limits that keep one line from swamping the log (and the terminal).
 public enum Limits {

@@ -58,6 +58,13 @@ public protocol EventStore: AnyObject {
   /// ``StoreError/Code/invalid`` when they do not continue the branch's chain.
   func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError)
 
+  /// ``appendSealed(_:to:expectedHead:)`` with the envelopes pulled one at a
+  /// time from `next` (`nil` ends them), all in one transaction: an import of
+  /// a million events never holds them all in memory.
+  func appendSealed(
+    to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
+  ) throws(StoreError)
+
   /// Calls `body` with every event of `branch` with `from <= seq <= to`, in order.
   func read(
     _ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
@@ -84,6 +91,15 @@ public protocol EventStore: AnyObject {
 
 extension EventStore {
   public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? { nil }
+
+  /// Collects the envelopes, then appends them at once (for stores in memory).
+  public func appendSealed(
+    to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
+  ) throws(StoreError) {
+    var envelopes = [Envelope]()
+    while let envelope = try next() { envelopes.append(envelope) }
+    try appendSealed(envelopes, to: branch, expectedHead: expectedHead)
+  }
 
   /// One event of `branch`, or `nil`.
   public func event(_ branch: String, seq: Int) throws(StoreError) -> Envelope? {
@@ -237,5 +253,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
   public static func branchExists(_ name: String) -> StoreError {
     StoreError(.branchExists, "branch '\(name)' already exists — 'switch \(name)' to use it, or pick another name")
+  }
+}
+
+extension StoreError {
+  /// An insert SQLite reported done changed no row: something in the store
+  /// (a planted trigger) swallowed it, and the append is rolled back.
+  static func writeSwallowed(_ table: String) -> StoreError {
+    StoreError(
+      .damaged,
+      "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "
+        + "run 'ethos verify' and check the store's schema with sqlite3 '.schema'")
   }
 }

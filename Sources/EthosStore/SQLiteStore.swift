@@ -1,5 +1,6 @@
 import EthosDomain
 import EthosJSON
+import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -13,6 +14,12 @@ import GRDBSQLite
 public final class SQLiteStore: EventStore {
   let queue: DatabaseQueue
   public let location: String
+  /// The file's device and inode, while this store has it open.
+  private var openFile: OpenFiles.Key?
+
+  deinit {
+    if let openFile { OpenFiles.shared.closed(openFile) }
+  }
 
   /// Opens (creating if needed) the store at `path`, migrating its schema and
   /// checking that each branch head still chains. `ethos verify` opens with
@@ -27,13 +34,26 @@ public final class SQLiteStore: EventStore {
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
-    try SQLiteStore.checkWholePages(path)
+    try SQLiteStore.checkRegularFile(path)
+    // Closing any descriptor of a file drops every POSIX lock this process
+    // holds on it, so the file is read only when no other store of this
+    // process has it open: else a `sqlite3` beside it would take itself for
+    // the last user and reset the WAL under the open connections.
+    let file = OpenFiles.key(path)
+    if let file, OpenFiles.shared.isOpen(file) {
+      // Checked when it was first opened.
+    } else {
+      try SQLiteStore.checkWholePages(path)
+    }
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
     } catch {
       throw SQLiteStore.openError(path, error)
     }
+    openFile = OpenFiles.key(path)
+    if let openFile { OpenFiles.shared.opened(openFile) }
     try migrate(readOnly: readOnly)
+    try checkSchema()
     if checkingHeads { try checkHeads() }
   }
 
@@ -47,7 +67,14 @@ public final class SQLiteStore: EventStore {
       case .SQLITE_CANTOPEN:
         return StoreError(.cannotOpen, "cannot open '\(path)' — check that its folder exists and is writable")
       case .SQLITE_READONLY:
-        return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (check its permissions)")
+        return readOnlyError(path)
+      case .SQLITE_IOERR:
+        return StoreError(
+          .io,
+          "cannot write '\(path)': the disk reported an error (full, over a file size limit, or failing) — "
+            + "free some space or check the disk, then try again")
+      case .SQLITE_FULL:
+        return StoreError(.io, "the disk holding '\(path)' is full — free some space, then try again")
       case .SQLITE_BUSY, .SQLITE_LOCKED:
         return StoreError(.cannotOpen, "'\(path)' is locked by another process — try again")
       default:
@@ -59,6 +86,29 @@ public final class SQLiteStore: EventStore {
         .damaged, "'\(path)' is damaged: a stored value has the wrong type (\(error)) — run 'ethos verify' for details")
     }
     return StoreError(.cannotOpen, "cannot use '\(path)': \(error)")
+  }
+
+  /// Which file or folder is read-only: SQLite writes the store, and beside
+  /// it in its folder its `-wal` and `-shm` files, and names none of them.
+  static func readOnlyError(_ path: String) -> StoreError {
+    let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) : "."
+    let fix = "check its permissions"
+    if access(path, F_OK) == 0, access(path, W_OK) != 0 {
+      return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (\(fix))")
+    }
+    for suffix in ["-wal", "-shm"] where access(path + suffix, F_OK) == 0 && access(path + suffix, W_OK) != 0 {
+      return StoreError(
+        .cannotOpen,
+        "'\(path)\(suffix)' is read-only (left over from another user or a copy?) — remove it if no ethos is running, "
+          + "or \(fix)")
+    }
+    if access(folder.isEmpty ? "/" : folder, W_OK) != 0 {
+      return StoreError(
+        .cannotOpen,
+        "the folder '\(folder.isEmpty ? "/" : folder)' is read-only — ethos writes the store's journal files beside it "
+          + "(\(fix), or move the store)")
+    }
+    return StoreError(.cannotOpen, "'\(path)' is read-only — ethos needs to write to it (\(fix))")
   }
 
   private func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
@@ -129,6 +179,13 @@ public final class SQLiteStore: EventStore {
             WHERE seq = (SELECT max(seq) FROM events WHERE branch = e.branch);
           """)
     }
+    // A snapshot names the event it was taken at by hash, so that one copied
+    // from another store, or left over from a log since replaced, is not
+    // used; and carries the SHA-256 of its bytes, so that a damaged one is
+    // not either. Older rows have neither and are never used again (a cache).
+    migrator.registerMigration("v3-snapshot-hashes") { db in
+      try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN hash TEXT; ALTER TABLE snapshots ADD COLUMN digest TEXT")
+    }
     return migrator
   }
 
@@ -142,6 +199,67 @@ public final class SQLiteStore: EventStore {
       }
       if !readOnly { try migrator.migrate(queue) }
     }
+  }
+
+  /// Refuses a store holding a table, index, trigger or view that ethos's
+  /// migrations did not make, or one they made but that was changed since: a
+  /// planted trigger can swallow or rewrite writes that ethos acknowledges.
+  /// Objects that are missing are left to `verify` (the hash chain shows
+  /// what a dropped append-only trigger let through).
+  private func checkSchema() throws(StoreError) {
+    try wrap {
+      let (applied, objects) = try queue.read { db in
+        (try SQLiteStore.migrator.appliedIdentifiers(db), try SQLiteStore.schemaObjects(db))
+      }
+      let expected = try SQLiteStore.expectedSchema(applied: applied)
+      for object in objects where expected[object.name] != object.sql {
+        let what = expected[object.name] == nil ? "was not made by ethos" : "was changed since ethos made it"
+        throw StoreError(
+          .damaged,
+          "'\(location)' has been tampered with: the \(object.type) '\(object.name)' \(what) — "
+            + "drop it with sqlite3 (or restore the store from a backup or an export), then open it again")
+      }
+    }
+  }
+
+  /// The tables, indexes, triggers and views of `db`, by name, with the SQL
+  /// that made them (SQLite's own statistics tables aside).
+  static func schemaObjects(_ db: Database) throws -> [(type: String, name: String, sql: String?)] {
+    try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'").map {
+      (try $0.decode(atIndex: 0), try $0.decode(atIndex: 1), try $0.decode(atIndex: 2))
+    }
+  }
+
+  /// What the migrations in `applied` make, found by running them on an
+  /// empty database in memory: the schema can then never drift from them.
+  static func expectedSchema(applied: Set<String>) throws -> [String: String?] {
+    let migrator = SQLiteStore.migrator
+    guard let last = migrator.migrations.last(where: applied.contains) else { return [:] }
+    let queue = try DatabaseQueue()
+    try migrator.migrate(queue, upTo: last)
+    var result = [String: String?]()
+    for object in try queue.read({ db in try schemaObjects(db) }) { result[object.name] = object.sql }
+    return result
+  }
+
+  /// Refuses anything but a regular file or a new path, before opening it:
+  /// a FIFO blocks the open forever, and SQLite beside a device
+  /// (`/dev/null`) creates its journal in `/dev`.
+  static func checkRegularFile(_ path: String) throws(StoreError) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return }
+    let kind: String
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: kind = "a folder"
+    case S_IFIFO: kind = "a FIFO (named pipe)"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    case S_IFSOCK: kind = "a socket"
+    default: kind = "not a regular file"
+    }
+    throw StoreError(
+      .cannotOpen,
+      "'\(path)' is \(kind), not an ethos store — give --store the path of a store file, or of a new one to create")
   }
 
   /// Refuses a file cut short, before SQLite opens (and may write to) it:
@@ -273,14 +391,7 @@ public final class SQLiteStore: EventStore {
             previous = envelope.hash
             sealed.append(envelope)
           }
-          if let last = sealed.last {
-            try db.execute(
-              sql: """
-                INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
-                ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
-                """,
-              arguments: [branch, last.seq, last.hash])
-          }
+          if let last = sealed.last { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
           return .commit
         }
         return sealed
@@ -302,6 +413,33 @@ public final class SQLiteStore: EventStore {
           for envelope in envelopes {
             try Self.insert(envelope, branch: branch, with: insert, db: db)
           }
+          // An import is an append too: without this the next open would
+          // take the imported events for ones ethos never appended.
+          if let last = envelopes.last { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
+          return .commit
+        }
+      }
+    }
+  }
+
+  public func appendSealed(
+    to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
+  ) throws(StoreError) {
+    try wrap {
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          let head = try Self.head(db, branch)
+          guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
+          let insert = try db.cachedStatement(sql: Self.insertSQL)
+          var last = head
+          while let envelope = try next() {
+            if let broken = ChainBreak.check(envelope, expectedSeq: last.seq + 1, previousHash: last.hash) {
+              throw StoreError.doesNotChain(broken, branch: branch)
+            }
+            try Self.insert(envelope, branch: branch, with: insert, db: db)
+            last = Head(seq: envelope.seq, hash: envelope.hash, occurredAt: nil)
+          }
+          if last.seq > head.seq { try Self.recordHead(db, branch: branch, seq: last.seq, hash: last.hash) }
           return .commit
         }
       }
@@ -351,6 +489,18 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  /// Records where `branch` now ends, in the append's transaction. A row
+  /// that did not change (a trigger planted to swallow it) fails the append.
+  static func recordHead(_ db: Database, branch: String, seq: Int, hash: String) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO heads (branch, seq, hash) VALUES (?, ?, ?)
+        ON CONFLICT(branch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+        """,
+      arguments: [branch, seq, hash])
+    guard db.changesCount == 1 else { throw StoreError.writeSwallowed("heads") }
+  }
+
   /// The one statement that adds an event, for `append` and `appendSealed`.
   static let insertSQL = """
     INSERT INTO events (branch, seq, type, version, occurred_at, recorded_at, actor, origin, command,
@@ -396,6 +546,8 @@ public final class SQLiteStore: EventStore {
       throw DatabaseError(
         resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
+    // SQLite reports success for a row a trigger chose to ignore.
+    guard sqlite3_changes(db.sqliteConnection) == 1 else { throw StoreError.writeSwallowed("events") }
   }
 
   // The fold is the hot path of opening a store and of `as of`: it steps the
@@ -470,18 +622,26 @@ public final class SQLiteStore: EventStore {
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
     try wrap {
       try queue.read { db in
-        guard
-          let row = try Row.fetchOne(
-            db,
-            sql: """
-              SELECT seq, data FROM snapshots WHERE branch = ? AND version = ? AND seq <= ?
-              ORDER BY seq DESC LIMIT 1
-              """,
-            arguments: [branch, version, seq])
-        else { return nil }
-        let blob: Data = try row.decode(atIndex: 1)
-        let data = [UInt8](blob)
-        return (try row.decode(atIndex: 0), data)
+        // A store opened read-only before snapshots recorded hashes has none to trust.
+        guard try db.columns(in: "snapshots").contains(where: { $0.name == "digest" }) else { return nil }
+        let rows = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT seq, hash, digest, data FROM snapshots
+            WHERE branch = ? AND version = ? AND seq <= ? AND hash IS NOT NULL AND digest IS NOT NULL
+            ORDER BY seq DESC LIMIT 8
+            """,
+          arguments: [branch, version, seq])
+        for row in rows {
+          guard let at = try? row.decode(Int.self, atIndex: 0), let hash = try? row.decode(String.self, atIndex: 1),
+            let digest = try? row.decode(String.self, atIndex: 2), let blob = try? row.decode(Data.self, atIndex: 3),
+            try Self.hash(db, branch, seq: at) == hash
+          else { continue }
+          let data = [UInt8](blob)
+          guard Envelope.hex(SHA256.hash(data: data)) == digest else { continue }
+          return (at, data)
+        }
+        return nil
       }
     }
   }
@@ -492,9 +652,10 @@ public final class SQLiteStore: EventStore {
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
     try wrap {
       try queue.write { db in
+        guard let hash = try Self.hash(db, branch, seq: seq) else { return }
         try db.execute(
-          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data) VALUES (?, ?, ?, ?)",
-          arguments: [branch, seq, version, Data(data)])
+          sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data, hash, digest) VALUES (?, ?, ?, ?, ?, ?)",
+          arguments: [branch, seq, version, Data(data), hash, Envelope.hex(SHA256.hash(data: data))])
         // A cache: keep the three newest per branch and version, and the first
         // of every 50,000 events, so a point in the past (`as of`, the start of a
         // `window=`) is never more than about 50,000 events from a snapshot.
@@ -508,6 +669,15 @@ public final class SQLiteStore: EventStore {
           arguments: [branch, version, branch, version, branch, version])
       }
     }
+  }
+
+  /// The hash of event `seq` of `branch` (shared history included), or `nil`.
+  static func hash(_ db: Database, _ branch: String, seq: Int) throws -> String? {
+    for segment in try segments(db, branch) where segment.after < seq && seq <= segment.through {
+      return try String.fetchOne(
+        db, sql: "SELECT hash FROM events WHERE branch = ? AND seq = ?", arguments: [segment.owner, seq])
+    }
+    return nil
   }
 
   /// The stretches of history that make up `branch`, root first.
@@ -539,5 +709,39 @@ struct CallerError: Error {
 
   static func passing(_ body: () throws -> Void) throws {
     do { try body() } catch let error as StoreError { throw error } catch { throw CallerError(underlying: error) }
+  }
+}
+
+/// The store files this process has open, by device and inode.
+final class OpenFiles: @unchecked Sendable {
+  // @unchecked: `lock` guards `counts`, the only state.
+  struct Key: Hashable { var device: UInt64, inode: UInt64 }
+
+  static let shared = OpenFiles()
+  private let lock = NSLock()
+  private var counts = [Key: Int]()
+
+  static func key(_ path: String) -> Key? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Key(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+  }
+
+  func isOpen(_ key: Key) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return counts[key, default: 0] > 0
+  }
+
+  func opened(_ key: Key) {
+    lock.lock()
+    counts[key, default: 0] += 1
+    lock.unlock()
+  }
+
+  func closed(_ key: Key) {
+    lock.lock()
+    counts[key] = counts[key, default: 1] > 1 ? counts[key, default: 1] - 1 : nil
+    lock.unlock()
   }
 }

@@ -144,11 +144,16 @@ import TestSupport
       verify.stderr
         == "error: there is no store at '\(missing)' — check --store or $ETHOS_STORE, or create one with "
         + "'ethos run FILE --store \(missing)'\n")
-    for path in [missing, dir] {
-      let result = try EthosProcess.run(["--store", path], stdin: "")
-      #expect(result.status == 3)
-      #expect(result.stderr == "error: cannot open '\(path)' — check that its folder exists and is writable\n")
-    }
+    let result = try EthosProcess.run(["--store", missing], stdin: "")
+    #expect(result.status == 3)
+    #expect(result.stderr == "error: cannot open '\(missing)' — check that its folder exists and is writable\n")
+    // A folder is named as what it is (issue 17).
+    let folder = try EthosProcess.run(["--store", dir], stdin: "")
+    #expect(folder.status == 3)
+    #expect(
+      folder.stderr
+        == "error: '\(dir)' is a folder, not an ethos store — give --store the path of a store file, or of a new one "
+        + "to create\n")
   }
 
   /// Whether a file can be made read-only for this user: by its permission

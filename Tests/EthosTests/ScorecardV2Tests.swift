@@ -67,8 +67,8 @@ import TestSupport
   @Test(arguments: [
     (Command.pulse(from: .department("sales"), score: 5), "no employee was ever hired into department 'sales'"),
     (Command.pulse(from: .department("deks"), score: 5), "unknown department 'deks' — did you mean 'desk'?"),
-    (Command.pulse(from: .employee("ana"), score: 42), "score=42 is out of range — use 0-10"),
-    (Command.pulse(from: .employee("ana"), score: -1), "score=-1 is out of range — use 0-10"),
+    (Command.pulse(from: .employee("ana"), score: 42), "score is 42; it must be a whole number from 0 to 10"),
+    (Command.pulse(from: .employee("ana"), score: -1), "score is -1; it must be a whole number from 0 to 10"),
   ])
   func aPulseIsRefused(_ command: Command, _ message: String) {
     do {
