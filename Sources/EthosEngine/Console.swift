@@ -7,6 +7,9 @@
 /// Where a session writes: results to one stream, errors to the other.
 public protocol Console: AnyObject {
   func out(_ line: String)
+  /// Writes `text` to the results without ending the line: a long one-line
+  /// document (compact JSON) streamed a piece at a time.
+  func outPart(_ text: String)
   func err(_ line: String)
   /// Pushes buffered output to its destination.
   func flush()
@@ -37,6 +40,16 @@ public final class StandardConsole: Console {
     if !errBuffer.isEmpty { flushErr() }
     outBuffer.append(contentsOf: line.utf8)
     outBuffer.append(0x0A)
+    if outBuffer.count >= 1 << 16 { flushOut() }
+  }
+
+  public func outPart(_ text: String) {
+    if held != nil {
+      held?.append(contentsOf: text.utf8)
+      return
+    }
+    if !errBuffer.isEmpty { flushErr() }
+    outBuffer.append(contentsOf: text.utf8)
     if outBuffer.count >= 1 << 16 { flushOut() }
   }
 
@@ -101,11 +114,20 @@ public final class CapturingConsole: Console {
   public private(set) var outLines: [String] = []
   public private(set) var errLines: [String] = []
 
+  /// The start of a line written by `outPart`, until `out` ends it.
+  private var partial = ""
+
   public init() {}
 
   public func out(_ line: String) {
-    outLines.append(line)
-    transcript.append(line)
+    let whole = partial + line
+    partial = ""
+    outLines.append(whole)
+    transcript.append(whole)
+  }
+
+  public func outPart(_ text: String) {
+    partial += text
   }
 
   public func err(_ line: String) {
@@ -118,6 +140,7 @@ public final class CapturingConsole: Console {
   public var text: String { transcript.joined(separator: "\n") + (transcript.isEmpty ? "" : "\n") }
 
   public func reset() {
+    partial = ""
     transcript = []
     outLines = []
     errLines = []

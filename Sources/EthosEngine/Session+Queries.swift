@@ -317,7 +317,19 @@ extension Session {
     }
     var chunk = [JSON]()
     var first = true
+    // Compact JSON (JSON Lines, for a program) is one line: written a chunk
+    // of items at a time, ended once.
+    let oneLine = format == .json && !prettyJSON
     func flush(last: Bool) {
+      if oneLine {
+        var text = first ? "{\"count\":\(count),\"items\":[" : ","
+        text += chunk.map(\.compact).joined(separator: ",")
+        if last { console.out(text + "]}") } else { console.outPart(text) }
+        console.flush()
+        chunk.removeAll(keepingCapacity: true)
+        first = false
+        return
+      }
       let document = JSON.object(JSONObject([("count", .int(count)), ("items", .array(chunk))]))
       var lines = Renderer.render(document, query: query, format: format, color: color)[...]
       switch format {
