@@ -1,15 +1,18 @@
 /// A grid of cells coloured by a value on a diverging scale, each cell with
 /// lines of text: the Service Culture Matrix's 2×2 picture.
 public struct HeatGrid: Sendable {
-  /// One line of text in a cell or a row note; `path` names the number it
-  /// shows (rendered as `data-path`, so a test can read it back).
+  /// One line of text in a cell or a row note: a label, then maybe a
+  /// number in a `<tspan>` carrying `data-path` (the query path it shows)
+  /// and `data-value` (its JSON text), so a test can read it back.
   public struct Line: Sendable {
     public let text: String
+    public let number: String?
     public let path: String?
     public let value: String?
 
-    public init(_ text: String, path: String? = nil, value: String? = nil) {
+    public init(_ text: String, number: String? = nil, path: String? = nil, value: String? = nil) {
       self.text = text
+      self.number = number
       self.path = path
       self.value = value
     }
@@ -97,10 +100,14 @@ public struct HeatGrid: Sendable {
   }
 
   static func text(_ line: Line, x: Double, y: Double, anchor: String, cssClass: String) -> String {
-    var extra = ""
-    if let path = line.path { extra += " data-path=\"\(SVG.escape(path))\"" }
-    if let value = line.value { extra += " data-value=\"\(SVG.escape(value))\"" }
-    return SVG.text(line.text, x: x, y: y, anchor: anchor, cssClass: cssClass, extra: extra)
+    var content = SVG.escape(line.text)
+    if let number = line.number {
+      var attributes = ""
+      if let path = line.path { attributes += " data-path=\"\(SVG.escape(path))\"" }
+      if let value = line.value { attributes += " data-value=\"\(SVG.escape(value))\"" }
+      content += "<tspan\(attributes)>\(SVG.escape(number))</tspan>"
+    }
+    return "<text x=\"\(SVG.n(x))\" y=\"\(SVG.n(y))\" text-anchor=\"\(anchor)\" class=\"\(cssClass)\">\(content)</text>"
   }
 
   /// A colour ramp over the scale's domain with its ticks, so the colours are read as numbers.

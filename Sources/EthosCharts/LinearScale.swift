@@ -48,8 +48,8 @@ public struct LinearScale: Sendable, Equatable {
   /// This scale with its domain widened to whole tick steps.
   public func niced(count: Int = 5) -> LinearScale {
     let step = tickStep(count: count)
-    let low = (domain.lowerBound / step).rounded(.down) * step
-    let high = (domain.upperBound / step).rounded(.up) * step
+    let low = LinearScale.clean((domain.lowerBound / step).rounded(.down) * step, step: step)
+    let high = LinearScale.clean((domain.upperBound / step).rounded(.up) * step, step: step)
     return LinearScale(domain: low...high, range: range, inverted: inverted)
   }
 

@@ -103,11 +103,10 @@ public enum ReportPage {
         ])
         let lines: [HeatGrid.Line] =
           (n.intValue ?? 0) == 0
-          ? [HeatGrid.Line("n = 0", path: base + ".interactions", value: n.compact), HeatGrid.Line("no interactions yet")]
+          ? [line("n = ", n, path: base + ".interactions"), HeatGrid.Line("no interactions yet")]
           : [
-            HeatGrid.Line("n = \(n.compact)", path: base + ".interactions", value: n.compact),
-            HeatGrid.Line("mean \(text(mean))", path: base + ".mean", value: mean.compact),
-            HeatGrid.Line("positive \(text(positive))", path: base + ".positive", value: positive.compact),
+            line("n = ", n, path: base + ".interactions"), line("mean ", mean, path: base + ".mean"),
+            line("positive ", positive, path: base + ".positive"),
           ]
         gridRow.append(HeatGrid.Cell(value: mean.number, lines: lines))
       }
@@ -115,7 +114,7 @@ public enum ReportPage {
       let gap = matrix["stressGap"]?[audience] ?? .null
       notes.append([
         HeatGrid.Line("stress gap"),
-        HeatGrid.Line(text(gap), path: "\(prefix).stressGap.\(audience)", value: gap.compact),
+        line("", gap, path: "\(prefix).stressGap.\(audience)"),
       ])
     }
     let grid = HeatGrid(
@@ -131,6 +130,11 @@ public enum ReportPage {
       "weakest": matrix["weakest"]?.stringValue ?? "—",
       "gaps": audiences.map { ["audience": $0, "gap": number(matrix["stressGap"]?[$0], path: "\(prefix).stressGap.\($0)")] },
     ]
+  }
+
+  /// A grid line: `label` then the value's JSON text, tagged with its path.
+  static func line(_ label: String, _ value: JSON, path: String) -> HeatGrid.Line {
+    HeatGrid.Line(label, number: text(value), path: path, value: value.compact)
   }
 
   /// A value's JSON text, or `—` when null.
@@ -266,13 +270,16 @@ public enum ReportPage {
     let rows = departments.sorted().map { dept -> [String: Any] in
       let count = counts[dept] ?? (0, [], [])
       let counted = count.active >= 3
-      return [
+      var row: [String: Any] = [
         "dept": dept, "active": count.active, "counted": counted ? "yes" : "no (fewer than 3 active)",
-        "champions": count.champions.count, "championNames": count.champions.joined(separator: ", "),
-        "team": count.team.count, "teamNames": count.team.joined(separator: ", "),
-        "covered": count.champions.isEmpty ? (counted ? "not covered" : "—") : "covered",
+        "champions": count.champions.count, "team": count.team.count,
+        "covered": count.champions.isEmpty ? (counted ? "not covered" : "not counted") : "covered",
         "coveredClass": count.champions.isEmpty ? (counted ? "poor" : "none") : "good",
       ]
+      // Mustache shows a section for any string, even an empty one: set names only when there are some.
+      if !count.champions.isEmpty { row["championNames"] = count.champions.joined(separator: ", ") }
+      if !count.team.isEmpty { row["teamNames"] = count.team.joined(separator: ", ") }
+      return row
     }
     return [
       "rows": rows, "hasRows": !rows.isEmpty,
