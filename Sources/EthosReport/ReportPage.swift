@@ -67,8 +67,7 @@ public enum ReportPage {
   /// `expect` path it came from.
   static func number(_ value: JSON?, path: String) -> [String: Any] {
     let value = value ?? .null
-    let text = value == .null ? "—" : value.compact
-    return ["text": text, "value": value.compact, "path": path]
+    return ["text": text(value), "value": value.compact, "path": path]
   }
 
   /// `2021-09-03T06:00:00Z` as `2021-09-03 06:00 UTC`.
@@ -138,7 +137,13 @@ public enum ReportPage {
   }
 
   /// A value's JSON text, or `—` when null.
-  static func text(_ value: JSON) -> String { value == .null ? "—" : value.compact }
+  static func text(_ value: JSON) -> String {
+    switch value {
+    case .null: return "—"
+    case .string(let word): return word
+    default: return value.compact
+    }
+  }
 
   // MARK: scorecard
 

@@ -207,7 +207,7 @@ enum ReportTemplate {
     .retracted{color:#6e7781;text-decoration:line-through}
     .empty{color:#6e7781;font-style:italic}
     code{font-size:12px;word-break:break-all}
-    .side-by-side{display:flex;flex-wrap:wrap;gap:16px}
+    .side-by-side{display:flex;gap:16px}.side-by-side figure{flex:1 1 0;min-width:0}
     svg.chart{max-width:100%;height:auto;font-family:"DejaVu Sans",sans-serif;font-size:12px}
     svg.chart text{fill:#1f2328}
     svg.chart .axis line{stroke:#57606a}svg.chart .grid{stroke:#eaeef2}svg.chart .zero{stroke:#8c959f;stroke-dasharray:3 3}

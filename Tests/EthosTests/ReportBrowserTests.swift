@@ -187,6 +187,54 @@ import TestSupport
     for section in ReportBrowserTests.sections { #expect(dom.contains("<section id=\"\(section)\"")) }
   }
 
+  /// With `--compare`, both branches side by side; and a basic accessibility
+  /// check of the loaded page (one h1, no skipped heading level, a header
+  /// cell in every table, every chart an image with a title, alt on any
+  /// image), and it prints to PDF.
+  @Test func comparePageIsAccessibleAndPrints() throws {
+    let dir = try ReportBrowserTests.folder("compare")
+    let store = dir + "/store.sqlite"
+    let page = dir + "/report.html"
+    _ = try ReportBrowserTests.ethos(["run", Transcripts.root + "/Snapshots/what-if-champions.ethos", "--store", store])
+    let written = try ReportBrowserTests.ethos(["report", "-o", page, "--compare", "champions", "--store", store])
+    #expect(written.status == 0, "\(written.stderr)")
+    let dom = try Chromium.dumpDOM(page)
+    #expect(dom.contains("<section id=\"compare\""))
+    #expect(dom.contains("main compared with champions"))
+    #expect(dom.contains("≠ differs"))
+
+    #expect(dom.contains("<html lang=\"en\">"))
+    var levels = [Int]()
+    for piece in dom.components(separatedBy: "<h").dropFirst() {
+      if let digit = piece.first?.wholeNumberValue, (1...6).contains(digit), piece.dropFirst().first.map({ $0 == ">" || $0 == " " }) == true {
+        levels.append(digit)
+      }
+    }
+    #expect(levels.first == 1 && levels.filter { $0 == 1 }.count == 1, "\(levels)")
+    for (previous, next) in zip(levels, levels.dropFirst()) { #expect(next <= previous + 1, "h\(previous) then h\(next)") }
+    let tables = dom.components(separatedBy: "<table").dropFirst()
+    #expect(!tables.isEmpty)
+    for table in tables { #expect(table.components(separatedBy: "</table>")[0].contains("<th"), "a table without header cells") }
+    let charts = dom.components(separatedBy: "<svg ").dropFirst()
+    #expect(charts.count >= 6)
+    for chart in charts {
+      let open = chart.prefix { $0 != ">" }
+      #expect(open.contains("role=\"img\"") && open.contains("aria-labelledby="))
+      #expect(chart.contains("<title id="))
+    }
+    #expect(dom.components(separatedBy: "<img").count == dom.components(separatedBy: " alt=").count)
+
+    let pdf = dir + "/report.pdf"
+    let printed = try EthosProcess.runProgram(
+      Chromium.binary ?? "/usr/bin/chromium",
+      ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(dir)/profile", "--print-to-pdf=\(pdf)", "file://" + page],
+      environment: ["HOME": dir])
+    #expect(printed.status == 0, "\(printed.stderr.suffix(500))")
+    let bytes = (try? Data(contentsOf: URL(fileURLWithPath: pdf))) ?? Data()
+    #expect(bytes.starts(with: Array("%PDF".utf8)))
+    #expect(bytes.count > 20_000)
+  }
+
   /// Bad input on the command line: one `error:` line and the exit code SPEC §9 gives.
   @Test(arguments: [
     (["--as-of", "yesterday"], Int32(2), "error: 'yesterday' is not a point of the log — write --as-of @N or a time YYYY-MM-DD[THH:MM[:SS]]"),
