@@ -26,9 +26,8 @@ extension Session {
     try catchUp()
     let (view, time) = try point.map { p throws(EngineError) in try stateAt(p) } ?? (state, nil)
     var trends = JSONObject()
-    for path in Session.reportTrendPaths {
-      trends[path] = try trend(path, by: .week, state: view, asOfTime: time)
-    }
+    let series = try self.trends(Session.reportTrendPaths, by: .week, state: view, asOfTime: time)
+    for (path, trend) in zip(Session.reportTrendPaths, series) { trends[path] = trend }
     var document = JSONObject([
       ("branch", .string(branch)),
       ("generatedAt", .string(wall.now().time.iso)),
@@ -41,7 +40,10 @@ extension Session {
       ("champions", try self.document(.champions, state: view, asOfTime: time)),
       ("team", try self.document(.team, state: view, asOfTime: time)),
       ("atRisk", try self.document(.atRisk, state: view, asOfTime: time)),
-      ("history", try history(HistoryFilter(last: 20), upTo: view.headSeq, retracted: view.retracted)),
+      // The last 20 events: read only those, not the whole log.
+      ("history",
+       try history(
+         HistoryFilter(since: .seq(max(1, view.headSeq - 19)), last: 20), upTo: view.headSeq, retracted: view.retracted)),
       ("audit", try auditSummary(view, asOfTime: time)),
     ])
     if let other {
