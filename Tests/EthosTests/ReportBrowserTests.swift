@@ -48,10 +48,39 @@ import TestSupport
       .replacingOccurrences(of: "&amp;", with: "&")
   }
 
+  /// The value at `steps` of `document`; in an array a step is an index or an item's `id`.
   static func lookup(_ document: JSON, _ steps: ArraySlice<Substring>) -> JSON? {
     var value: JSON? = document
-    for step in steps { value = value?[String(step)] }
+    for step in steps {
+      if let items = value?.arrayValue {
+        value = Int(step).flatMap { $0 < items.count ? items[$0] : nil } ?? items.first { $0["id"]?.stringValue == String(step) }
+      } else {
+        value = value?[String(step)]
+      }
+    }
     return value
+  }
+
+  /// The figures the report's trend charts follow.
+  static let trendPaths = [
+    "matrix.cells.customers.normal.mean", "matrix.cells.customers.stress.mean", "matrix.cells.staff.normal.mean",
+    "matrix.cells.staff.stress.mean", "culture.indicators.nps.value", "culture.indicators.enps.value",
+  ]
+
+  /// The query a `data-path` of the page comes from and the steps inside its
+  /// document: `matrix.balance`, `at-risk.items.c1.lastOutcome`, and
+  /// `trend.PATH.points.3.value` (PATH itself holding dots).
+  static func source(of path: String) -> (query: String, steps: ArraySlice<Substring>)? {
+    if path.hasPrefix("trend.") {
+      let rest = path.dropFirst("trend.".count)
+      guard let range = rest.range(of: ".points.") else { return nil }
+      let figure = String(rest[..<range.lowerBound])
+      let steps = rest[range.lowerBound...].dropFirst().split(separator: ".")
+      return ("trend \(figure)", steps[...])
+    }
+    let steps = path.split(separator: ".")
+    guard let head = steps.first else { return nil }
+    return (String(head), steps.dropFirst())
   }
 
   /// Acceptance 1: each scenario's page loads in Chromium, has every section,
@@ -72,7 +101,8 @@ import TestSupport
     #expect(!dom.contains("<script"))
 
     var documents = [String: JSON]()
-    for query in ["matrix", "culture"] {
+    let queries = ["matrix", "culture", "champions", "team", "at-risk", "stresses"] + ReportBrowserTests.trendPaths.map { "trend \($0)" }
+    for query in queries {
       let result = try ReportBrowserTests.ethos(["query", query, "--format", "json", "--store", store])
       #expect(result.status == 0, "\(result.stderr)")
       documents[query] = try JSON.parse(result.stdout)
@@ -80,10 +110,9 @@ import TestSupport
     let numbers = ReportBrowserTests.numbers(in: dom)
     var checked = Set<String>()
     for number in numbers {
-      let steps = number.path.split(separator: ".")
-      guard let head = steps.first, let document = documents[String(head)] else { continue }
-      let expected = ReportBrowserTests.lookup(document, steps.dropFirst())
-      #expect(expected != nil, "\(number.path) is not in the \(head) document")
+      guard let (query, steps) = ReportBrowserTests.source(of: number.path), let document = documents[query] else { continue }
+      let expected = ReportBrowserTests.lookup(document, steps)
+      #expect(expected != nil, "\(number.path) is not in the \(query) document")
       guard let expected else { continue }
       #expect(number.value == expected.compact, "\(number.path): page \(number.value), query \(expected.compact)")
       // Numbers show their JSON text (— for none); words (verdict, status) show the word.
@@ -104,6 +133,12 @@ import TestSupport
     for (indicator, _) in documents["culture"]?["indicators"]?.objectValue?.pairs ?? [] {
       required += ["culture.indicators.\(indicator).value", "culture.indicators.\(indicator).status"]
     }
+    for path in ReportBrowserTests.trendPaths {
+      for index in (documents["trend \(path)"]?["points"]?.arrayValue ?? []).indices {
+        required.append("trend.\(path).points.\(index).value")
+      }
+    }
+    required += ["champions.count", "team.count", "at-risk.count"]
     #expect(required.count > 30)
     for path in required { #expect(checked.contains(path), "\(path) is missing from the page") }
   }
