@@ -7,7 +7,7 @@ public struct BarChart: Sendable {
   public var labels: [String]
   public var values: [Int]
   public var emptyText = "no events yet"
-  public var width = 640.0
+  public var width = 960.0
   public var height = 240.0
 
   public init(id: String, title: String, xTitle: String, yTitle: String, labels: [String], values: [Int]) {

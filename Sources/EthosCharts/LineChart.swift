@@ -40,9 +40,11 @@ public struct LineChart: Sendable {
   public var yDomain: ClosedRange<Double>?
   /// What the chart says when no series has a value.
   public var emptyText = "no data yet"
-  public var width = 640.0
+  public var width = 960.0
   public var height = 300.0
 
+  /// Up to this many bands are labelled on the chart; more are only hatched.
+  public static let labelledBands = 8
   public static let colors = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"]
   public static let dashes = ["", "6 3", "2 3", "8 3 2 3", "", "4 4"]
 
@@ -95,14 +97,22 @@ public struct LineChart: Sendable {
     out += "<defs><pattern id=\"\(SVG.escape(id))-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
       + "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" class=\"band-fill\"/>"
       + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" class=\"band-hatch\"/></pattern></defs>"
-    // Stress windows first, under everything else.
+    // Stress windows first, under everything else. A label only where it
+    // fits and does not run into the previous one; every band keeps its
+    // label as a tooltip.
+    var labelEnd = -Double.infinity
     for band in bands {
       let from = x(x.clamped(band.from))
       let to = x(x.clamped(band.to))
       guard to > from || band.to > band.from else { continue }
       out += "<g class=\"band\"><rect x=\"\(SVG.n(from))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(max(to - from, 2)))\" "
         + "height=\"\(SVG.n(plotBottom - top))\" fill=\"url(#\(SVG.escape(id))-hatch)\"><title>\(SVG.escape(band.label))</title></rect>"
-        + SVG.text(band.label, x: from + 3, y: top + 12, cssClass: "band-label") + "</g>"
+      let labelWidth = Double(band.label.count) * 6.2 + 6
+      if bands.count <= LineChart.labelledBands, from >= labelEnd {
+        out += SVG.text(band.label, x: from + 3, y: top + 12, cssClass: "band-label")
+        labelEnd = from + labelWidth
+      }
+      out += "</g>"
     }
     let ticks = Axis.thinned(
       zip(buckets, bucketLabels).map { Tick($0.0.lowerBound, $0.1) }, limit: max(1, Int((width - left - right) / 70)))

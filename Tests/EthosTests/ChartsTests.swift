@@ -121,6 +121,21 @@ import Testing
     #expect(none.svg().contains("no data yet"))
   }
 
+  @Test func manyBandsAreHatchedWithoutLabelsRunningTogether() {
+    let buckets = [0.0...100.0]
+    var chart = LineChart(
+      id: "b", title: "T", xTitle: "week", yTitle: "mean", buckets: buckets, bucketLabels: ["w"],
+      series: [LineChart.Series(name: "a", values: [1])])
+    chart.bands = (0..<3).map { LineChart.Band(from: Double($0), to: Double($0) + 0.5, label: "stress: s\($0)") }
+    // Three bands a few pixels apart: the first is labelled, the others would overlap it.
+    #expect(chart.svg().components(separatedBy: "class=\"band-label\"").count - 1 == 1)
+    chart.bands = (0..<20).map { LineChart.Band(from: Double($0 * 5), to: Double($0 * 5) + 1, label: "s\($0)") }
+    let svg = chart.svg()
+    #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 20)
+    #expect(!svg.contains("class=\"band-label\""))
+    #expect(svg.contains("<title>s19</title>"))
+  }
+
   @Test func barChartCountsOnWholeTicks() {
     let chart = BarChart(id: "b", title: "Events", xTitle: "week", yTitle: "events", labels: ["a", "b"], values: [1, 3])
     #expect(chart.yScale.ticks().allSatisfy { $0 == $0.rounded() })
