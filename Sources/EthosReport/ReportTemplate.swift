@@ -43,7 +43,7 @@ enum ReportTemplate {
     {{/rows}}
     </tbody>
     </table>
-    <p>Balance (highest − lowest box mean): {{#balance}}{{>num}}{{/balance}} · weakest box: <strong>{{weakest}}</strong> · stress gap (normal − stress mean): {{#gaps}}{{audience}} {{#gap}}{{>num}}{{/gap}}{{^last}} {{/last}}{{/gaps}}</p>
+    <p>Balance (highest − lowest box mean): {{#balance}}{{>num}}{{/balance}} · weakest box: <strong>{{weakest}}</strong> · stress gap (normal − stress mean):{{#gaps}} {{audience}} {{#gap}}{{>num}}{{/gap}}{{/gaps}}</p>
     {{/matrix}}
     </section>
 
