@@ -45,7 +45,6 @@ public enum ReportPage {
       "branch": report["branch"]?.stringValue ?? "main",
       "generatedAt": display(time: report["generatedAt"]?.stringValue),
       "asOfSeq": events,
-      "asOfTime": display(time: asOf["time"]?.stringValue),
       "empty": events == 0,
       "requestedAsOf": report["requestedAsOf"]?.stringValue ?? "",
       "hasRequestedAsOf": report["requestedAsOf"]?.stringValue != nil,
@@ -56,6 +55,8 @@ public enum ReportPage {
       "atRisk": atRiskContext(report["atRisk"] ?? .null),
       "audit": auditContext(report),
     ]
+    // Mustache shows a section for any string, even an empty one: no time, no key.
+    if let time = asOf["time"]?.stringValue { context["asOfTime"] = display(time: time) }
     if let compare = report["compare"], compare != .null {
       context["compare"] = compareContext(report, compare)
     }

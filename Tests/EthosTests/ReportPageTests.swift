@@ -76,6 +76,7 @@ import TestSupport
     let (session, _) = try ReportPageTests.session(running: nil)
     let page = try session.reportHTML()
     #expect(page.contains("id=\"nothing-yet\""))
+    #expect(page.contains("as of <strong>@0</strong> · generated"))
     #expect(page.contains("no interactions yet"))
     #expect(page.contains("no events yet"))
     #expect(page.contains("No customer is at risk."))
