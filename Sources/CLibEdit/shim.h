@@ -68,6 +68,12 @@ static inline int ethos_terminal_columns(int fd) {
   if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
   return 80;
 }
+/// The terminal's height in rows, 0 when it cannot be told.
+static inline int ethos_terminal_rows(int fd) {
+  struct winsize size;
+  if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_row > 0) return size.ws_row;
+  return 0;
+}
 
 typedef void (*ethos_signal_fn)(int);
 

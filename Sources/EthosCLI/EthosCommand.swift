@@ -15,10 +15,18 @@ public struct EthosCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "ethos",
     abstract: "An event-sourced model of an organization's customer-service culture.",
+    usage: """
+      ethos [--store S] [--branch B] [--actor A]      (the REPL, or a script on standard input)
+        ethos <subcommand> [--store S] [--branch B] [--actor A] …
+      """,
     discussion: """
       With no subcommand, ethos opens the interactive REPL on the store (or, when standard input is not a \
-      terminal, runs it as a script). Exit codes: 0 success; 1 a statement, an expect or verify failed; \
-      2 bad usage; 3 the store cannot be opened or is damaged.
+      terminal, runs it as a script). Every subcommand, and the REPL, takes:
+        --store S    a SQLite file or :memory: (default $ETHOS_STORE, ethos.sqlite)
+        --branch B   the branch to work on (default: main)
+        --actor A    who records the events (default: $ETHOS_ACTOR, else the OS user)
+      Exit codes: 0 success; 1 a statement, an expect or verify failed; 2 bad usage; 3 the store cannot be \
+      opened or is damaged.
       """,
     version: "ethos 0.1.0",
     subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self],
@@ -57,14 +65,19 @@ struct Interactive: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func run() throws {
+    let existed = options.storeExists || options.storePath == ":memory:"
     let session = try options.openSession()
     if Environment.stdinIsTerminal {
-      let status = REPL.run(session, version: EthosCommand.configuration.version)
+      let status = REPL.run(session, version: EthosCommand.configuration.version, createdStore: !existed)
       session.checkpoint()
       session.console.flush()
       throw ExitCode(status)
     }
     session.runLines(LineReader(fd: 0), name: "stdin")
+    if !session.expectResults.isEmpty {
+      session.console.err(Notice.expectSummary(session.expectResults))
+      session.console.flush()
+    }
     session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
@@ -83,8 +96,11 @@ struct Run: ParsableCommand {
   @Flag(help: "Print each statement before its result.")
   var echo = false
 
-  @Option(help: "Output format: table, json or csv.")
+  @Option(help: "Output format: table, json (JSON Lines: one object per line) or csv.")
   var format: EthosLanguage.OutputFormat = .table
+
+  @Option(help: ArgumentHelp("Also write a JUnit XML report of the expects to this file.", valueName: "file"))
+  var junit: String?
 
   @Flag(
     name: .customLong("statement-timings"),
@@ -108,6 +124,18 @@ struct Run: ParsableCommand {
     for file in files {
       let ok = session.runScript(path: file)
       if !ok, bail { break }
+    }
+    if !session.expectResults.isEmpty {
+      session.console.err(Notice.expectSummary(session.expectResults))
+      session.console.flush()
+    }
+    if let junit {
+      let xml = JUnitReport.xml(session.expectResults)
+      guard let handle = fopen(junit, "w") else {
+        Exit.fail("cannot write the JUnit report '\(junit)': \(String(cString: strerror(errno)))", code: .failure)
+      }
+      fputs(xml, handle)
+      fclose(handle)
     }
     if let timings = session.statementTimings { Run.report(timings, to: session.console) }
     session.checkpoint()
@@ -155,6 +183,7 @@ struct QueryCommand: ParsableCommand {
   func run() throws {
     let format = self.format ?? (Environment.stdoutIsTerminal ? .table : .json)
     let session = try options.openSession(format: format, mustExist: true)
+    session.prettyJSON = Environment.stdoutIsTerminal
     var line = statement
     if let asOf { line = "as of \(asOf) \(statement)" }
     let parsed: Statement?
@@ -181,6 +210,9 @@ struct QueryCommand: ParsableCommand {
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Recompute the hash chain of a branch.")
 
+  @Flag(help: "Verify every branch, not just --branch.")
+  var all = false
+
   @OptionGroup var options: StoreOptions
 
   /// Opens the store without the head check and without folding any event,
@@ -188,6 +220,22 @@ struct Verify: ParsableCommand {
   func run() throws {
     let store = try options.openStore(checkingHeads: false, mustExist: true)
     let console = StandardConsole()
+    if all {
+      // Every branch, each on its line; exit 1 when any fails.
+      let names: [String]
+      do { names = try store.branches().map(\.name) } catch { Exit.fail(error.message, code: .storeFailure) }
+      var status = ExitStatus.success
+      for name in names {
+        do throws(EngineError) {
+          console.out(try Session.verify(store, branch: name))
+        } catch {
+          console.err("error: " + error.message)
+          status = error.storeFailure ? .storeFailure : (status == .storeFailure ? status : .failure)
+        }
+      }
+      console.flush()
+      throw ExitCode(status.rawValue)
+    }
     do {
       _ = try store.head(of: options.branch)
     } catch {
@@ -226,8 +274,11 @@ struct Import: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func run() throws {
+    let existed = options.storeExists
     let session = try options.openSession()
-    session.importTrail(path: file)
+    let ok = session.importTrail(path: file)
+    // A failed import into a store it created leaves no new file behind.
+    if !ok, !existed { options.removeCreatedStore() }
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }

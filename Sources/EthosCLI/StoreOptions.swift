@@ -2,6 +2,7 @@ import ArgumentParser
 import EthosDomain
 import EthosEngine
 import EthosLanguage
+import EthosREPL
 import EthosStore
 
 #if canImport(Glibc)
@@ -52,17 +53,35 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
-  /// A session on the store and branch, writing to the standard streams.
+  /// Whether a store is at the path already (`:memory:` never is).
+  var storeExists: Bool {
+    let path = storePath
+    return path != ":memory:" && access(path, F_OK) == 0
+  }
+
+  /// Removes the store file this run created, with its WAL and shared-memory
+  /// files: a command that failed leaves no new file behind.
+  func removeCreatedStore() {
+    let path = storePath
+    guard path != ":memory:" else { return }
+    for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+  }
+
+  /// A session on the store and branch, writing to the standard streams;
+  /// on a terminal, tables fit its width.
   func openSession(
     console: any Console = StandardConsole(), format: EthosLanguage.OutputFormat = .table, mustExist: Bool = false
   ) throws -> Session {
+    let existed = storeExists
     let store = try openStore(mustExist: mustExist)
     do throws(EngineError) {
       let session = try Session(
         store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)
       session.color = Environment.stdoutIsTerminal && Environment.get("NO_COLOR") == nil
+      session.width = REPL.terminalWidth(1)
       return session
     } catch {
+      if !existed { removeCreatedStore() }
       Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .usage)
     }
   }

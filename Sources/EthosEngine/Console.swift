@@ -17,6 +17,9 @@ public protocol Console: AnyObject {
 public final class StandardConsole: Console {
   private var outBuffer: [UInt8] = []
   private var errBuffer: [UInt8] = []
+  /// Standard output held back (for the REPL's pager) until `takeHeld()`;
+  /// a `flush()` meanwhile (a prompt, a script's commit) releases it.
+  private var held: [UInt8]?
 
   public init() {
     outBuffer.reserveCapacity(1 << 16)
@@ -25,6 +28,11 @@ public final class StandardConsole: Console {
   deinit { flush() }
 
   public func out(_ line: String) {
+    if held != nil {
+      held?.append(contentsOf: line.utf8)
+      held?.append(0x0A)
+      return
+    }
     // Keep the order of errors and results on a shared terminal.
     if !errBuffer.isEmpty { flushErr() }
     outBuffer.append(contentsOf: line.utf8)
@@ -40,8 +48,24 @@ public final class StandardConsole: Console {
   }
 
   public func flush() {
+    if let bytes = held {
+      held = nil
+      outBuffer.append(contentsOf: bytes)
+    }
     flushOut()
     flushErr()
+  }
+
+  /// Starts holding standard output back.
+  public func hold() {
+    flush()
+    held = []
+  }
+
+  /// Stops holding and returns what was held (empty when a flush released it).
+  public func takeHeld() -> [UInt8] {
+    defer { held = nil }
+    return held ?? []
   }
 
   private func flushOut() {
@@ -54,7 +78,7 @@ public final class StandardConsole: Console {
     errBuffer.removeAll(keepingCapacity: true)
   }
 
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+  public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     var offset = 0
     bytes.withUnsafeBytes { raw in
       guard let base = raw.baseAddress else { return }

@@ -33,10 +33,12 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     EngineError("'\(word)' is not available yet")
   }
 
+  /// Never suggests `clock live`: on a log whose head lies in the past it
+  /// would stamp the wall clock's present into it for good (SPEC §3.2).
   static func clockBehind(_ clock: Timestamp, head: Timestamp, seq: Int) -> EngineError {
     EngineError(
       "the clock (\(clock.iso)) is before the last event (@\(seq) at \(head.iso)) — "
-        + "set it with 'clock \(head.iso)' or later, or 'clock live'")
+        + "set it with 'clock \(head.iso)', then move on with 'clock +DURATION'")
   }
 
   static func replayInterrupted(after seq: Int) -> EngineError {
@@ -164,7 +166,7 @@ extension EngineError {
 
 /// What the audit and scenario statements say when they succeed: kept beside
 /// the errors so every sentence a person reads is in one file.
-enum Notice {
+public enum Notice {
   static func replayHeader(branch: String, from: Int, to: Int) -> String {
     "replay of branch '\(branch)' from @\(from) to @\(to)"
   }
@@ -180,6 +182,21 @@ enum Notice {
   }
 
   static func switched(_ name: String, head: Int) -> String { "on branch '\(name)' (head @\(head))" }
+
+  static func timing(seconds: Double) -> String {
+    let micro = Int((seconds * 1_000_000).rounded())
+    let fraction = micro % 1000
+    return "time: \(micro / 1000)." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + "\(fraction) ms"
+  }
+
+  static func expectPassed(_ location: String, _ statement: String) -> String { "ok \(location) \(statement)" }
+
+  /// `12 expects: 11 passed, 1 failed`.
+  public static func expectSummary(_ results: [ExpectResult]) -> String {
+    let passed = results.filter(\.passed).count
+    let noun = results.count == 1 ? "expect" : "expects"
+    return "\(results.count) \(noun): \(passed) passed, \(results.count - passed) failed"
+  }
 
   static func noDifference(_ left: String, _ right: String) -> String {
     "no difference between '\(left)' and '\(right)'"

@@ -100,9 +100,9 @@ extension Session {
   func emitDocument(_ document: JSON, table: () -> [String], csv: () -> [String]) {
     let lines: [String]
     switch format {
-    case .json: lines = document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    case .json: lines = jsonLines(document)
     case .csv: lines = csv()
-    case .table: lines = table()
+    case .table: lines = Renderer.fit(table(), layout: layout)
     }
     for line in lines { emit(line) }
   }

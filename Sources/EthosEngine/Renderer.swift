@@ -4,34 +4,40 @@ import EthosLanguage
 /// Turns query documents into lines of text: `table`, `json` or `csv` (SPEC §6).
 /// The document is the contract; rendering only presents it.
 public enum Renderer {
-  /// `color` allows ANSI colour in tables (a terminal without `NO_COLOR`).
-  public static func render(_ document: JSON, query: Query, format: OutputFormat, color: Bool = false) -> [String] {
+  /// `color` allows ANSI colour in tables (a terminal without `NO_COLOR`);
+  /// `layout` is the width tables must fit; `pretty` spreads JSON over lines
+  /// (else one compact line: JSON Lines).
+  public static func render(
+    _ document: JSON, query: Query, format: OutputFormat, color: Bool = false, layout: Layout = .unbounded,
+    pretty: Bool = true
+  ) -> [String] {
     switch format {
-    case .json: return document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    case .json:
+      return pretty ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
     case .csv: return csv(document, query: query)
-    case .table: return table(document, query: query, color: color)
+    case .table: return fit(table(document, query: query, color: color, layout: layout), layout: layout)
     }
   }
 
   // MARK: table
 
-  static func table(_ document: JSON, query: Query, color: Bool = false) -> [String] {
+  static func table(_ document: JSON, query: Query, color: Bool = false, layout: Layout = .unbounded) -> [String] {
     switch query {
     case .matrix:
-      if let cells = document["cells"] { return matrixGrid(document, cells: cells) }
+      if let cells = document["cells"] { return matrixGrid(document, cells: cells, layout: layout) }
     case .culture:
-      return culture(document, color: color)
+      return culture(document, color: color, layout: layout)
     case .who:
-      return who(document)
+      return who(document, layout: layout)
     case .trend:
-      return trend(document)
+      return trend(document, layout: layout)
     default:
       break
     }
     if let items = document["items"]?.arrayValue {
-      return items.isEmpty ? ["(none)"] : grid(items, columns: tableColumns(query))
+      return items.isEmpty ? ["(none)"] : grid(items, columns: tableColumns(query), layout: layout)
     }
-    return keyValues(document)
+    return keyValues(document, layout: layout)
   }
 
   /// The columns a list shows as a table (all of them in json and csv).
@@ -49,6 +55,8 @@ public enum Renderer {
       return ["id", "kind", "severity", "scope", "beganAt", "endedAt", "days", "note"]
     case .plan:
       return ["deficiency", "what", "area", "action", "owner", "due", "status", "task"]
+    case .history:
+      return ["seq", "occurredAt", "recordedAt", "actor", "type", "summary", "retracted"]
     default:
       return nil
     }
@@ -68,13 +76,15 @@ public enum Renderer {
   }
 
   /// The scorecard: the verdict and its reasons, then one row per indicator.
-  static func culture(_ document: JSON, color: Bool) -> [String] {
+  static func culture(_ document: JSON, color: Bool, layout: Layout = .unbounded) -> [String] {
     let asOf = document["asOf"]
     let verdict = document["verdict"]?.stringValue ?? "unknown"
     let window = document["window"]?.stringValue.map { ", window \($0)" } ?? ""
     var lines = ["culture as of @\(plain(asOf?["seq"])) (\(plain(asOf?["time"])))\(window)"]
     lines.append("verdict: " + paint(verdict, verdict, color: color))
-    for reason in document["reasons"]?.arrayValue ?? [] { lines.append("  - " + plain(reason)) }
+    for reason in document["reasons"]?.arrayValue ?? [] {
+      lines += wrap("  - " + plain(reason), width: layout.width, indent: "    ")
+    }
     lines.append("")
     // n before status, so the status ends the line and can be coloured there.
     var rows = [["indicator", "value", "n", "status"]]
@@ -97,7 +107,7 @@ public enum Renderer {
   }
 
   /// A party's profile as key/value lines, then its latest events.
-  static func who(_ document: JSON) -> [String] {
+  static func who(_ document: JSON, layout: Layout = .unbounded) -> [String] {
     var lines = ["\(plain(document["kind"])) \(plain(document["id"]))"]
     var rows = [[String]]()
     for (key, value) in document["profile"]?.objectValue?.pairs ?? [] where key != "id" {
@@ -107,12 +117,13 @@ public enum Renderer {
     let events = document["events"]?["items"]?.arrayValue ?? []
     lines.append("")
     lines.append("last \(events.count) event\(events.count == 1 ? "" : "s")")
-    lines += events.isEmpty ? ["(none)"] : grid(events, columns: ["seq", "occurredAt", "type", "summary", "retracted"])
+    lines += events.isEmpty
+      ? ["(none)"] : grid(events, columns: ["seq", "occurredAt", "type", "summary", "retracted"], layout: layout)
     return lines
   }
 
   /// A trend's points and a sparkline of its numeric values.
-  static func trend(_ document: JSON) -> [String] {
+  static func trend(_ document: JSON, layout: Layout = .unbounded) -> [String] {
     let points = document["points"]?.arrayValue ?? []
     var lines = ["trend \(plain(document["path"])) by \(plain(document["by"]))"]
     guard !points.isEmpty else { return lines + ["(no events)"] }
@@ -126,8 +137,11 @@ public enum Renderer {
     let values = points.map { $0["value"]?.number }
     let numbers = values.compactMap { $0 }
     if let low = numbers.min(), let high = numbers.max() {
+      // A long trend is averaged down to the width the line has (80 off a terminal).
+      let range = "  (" + JSON.double(low).compact + " … " + JSON.double(high).compact + ")"
+      let room = max(8, (layout.width ?? 80) - DisplayWidth.of(range))
       lines.append("")
-      lines.append(sparkline(values) + "  (" + JSON.double(low).compact + " … " + JSON.double(high).compact + ")")
+      lines.append(sparkline(bucketed(values, count: room)) + range)
     }
     return lines
   }
@@ -146,29 +160,43 @@ public enum Renderer {
       })
   }
 
-  static func matrixGrid(_ document: JSON, cells: JSON) -> [String] {
-    func cell(_ audience: String, _ condition: String) -> String {
-      guard let cell = cells[audience]?[condition] else { return "" }
+  static func matrixGrid(_ document: JSON, cells: JSON, layout: Layout = .unbounded) -> [String] {
+    func parts(_ audience: String, _ condition: String) -> [String] {
+      guard let cell = cells[audience]?[condition] else { return ["", "", ""] }
       let n = cell["interactions"]?.intValue ?? 0
-      return "n=\(n)  mean=\(signed(cell["mean"]))  positive=\(percent(cell["positive"]))"
+      return ["n=\(n)", "mean=\(signed(cell["mean"]))", "positive=\(percent(cell["positive"]))"]
     }
-    let rows = [
+    var rows = [
       ["", "normal", "stress"],
-      ["customers", cell("customers", "normal"), cell("customers", "stress")],
-      ["staff", cell("staff", "normal"), cell("staff", "stress")],
+      ["customers", parts("customers", "normal").joined(separator: "  "), parts("customers", "stress").joined(separator: "  ")],
+      ["staff", parts("staff", "normal").joined(separator: "  "), parts("staff", "stress").joined(separator: "  ")],
     ]
     var lines = align(rows, separator: " │ ")
-    let width = lines.map(\.count).max() ?? 0
+    if let width = layout.width, (lines.map(DisplayWidth.of).max() ?? 0) > width {
+      // Too narrow for a cell on one line: one figure per line.
+      rows = [["", "normal", "stress"]]
+      for audience in ["customers", "staff"] {
+        let normal = parts(audience, "normal")
+        let stress = parts(audience, "stress")
+        for index in 0..<3 { rows.append([index == 0 ? audience : "", normal[index], stress[index]]) }
+      }
+      lines = align(rows, separator: " │ ")
+    }
+    let width = lines.map(DisplayWidth.of).max() ?? 0
     lines.insert(String(repeating: "─", count: width), at: 1)
     let gap = document["stressGap"]
-    lines.append(
-      "balance \(plain(document["balance"]))   weakest \(plain(document["weakest"]))   "
-        + "stress gap: customers \(signed(gap?["customers"])), staff \(signed(gap?["staff"]))")
+    let figures = "balance \(plain(document["balance"]))   weakest \(plain(document["weakest"]))"
+    let gaps = "stress gap: customers \(signed(gap?["customers"])), staff \(signed(gap?["staff"]))"
+    if let limit = layout.width, DisplayWidth.of(figures + "   " + gaps) > limit {
+      lines += [figures, gaps]
+    } else {
+      lines.append(figures + "   " + gaps)
+    }
     return lines
   }
 
   /// Rows of objects as aligned columns, keys of the first item first.
-  static func grid(_ items: [JSON], columns chosen: [String]? = nil) -> [String] {
+  static func grid(_ items: [JSON], columns chosen: [String]? = nil, layout: Layout = .unbounded) -> [String] {
     var columns = [String]()
     for item in items {
       for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
@@ -176,17 +204,26 @@ public enum Renderer {
     if let chosen { columns = chosen.filter(columns.contains) }
     var rows = [columns]
     for item in items {
-      rows.append(columns.map { plain(item[$0]) })
+      rows.append(columns.map { cell(item[$0]) })
     }
-    var lines = align(rows, separator: "  ")
-    lines.insert(String(repeating: "─", count: lines.first?.count ?? 0), at: 1)
-    return lines
+    return fitTable(rows, layout: layout)
   }
 
-  /// Nested objects flattened to `key.key  value` lines.
-  static func keyValues(_ document: JSON) -> [String] {
+  /// A value as a table cell: `—` for nothing, an empty list included.
+  public static func cell(_ value: JSON?) -> String {
+    if case .array(let items)? = value, items.isEmpty { return "—" }
+    return plain(value)
+  }
+
+  /// Nested objects flattened to `key.key  value` lines, values cut to the width.
+  static func keyValues(_ document: JSON, layout: Layout = .unbounded) -> [String] {
     var rows = [[String]]()
     flatten(document, prefix: "") { rows.append([$0, plain($1)]) }
+    if let width = layout.width {
+      let keyWidth = rows.map { DisplayWidth.of($0[0]) }.max() ?? 0
+      let room = max(8, width - keyWidth - 2)
+      rows = rows.map { [$0[0], DisplayWidth.cut($0[1], to: room)] }
+    }
     return align(rows, separator: "  ")
   }
 
@@ -194,13 +231,13 @@ public enum Renderer {
     let count = rows.map(\.count).max() ?? 0
     var widths = [Int](repeating: 0, count: count)
     for row in rows {
-      for (index, text) in row.enumerated() { widths[index] = max(widths[index], text.count) }
+      for (index, text) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(text)) }
     }
     return rows.map { row in
       var line = ""
       for (index, text) in row.enumerated() {
         if index > 0 { line += separator }
-        line += index == row.count - 1 ? text : text + String(repeating: " ", count: widths[index] - text.count)
+        line += index == row.count - 1 ? text : DisplayWidth.pad(text, to: widths[index])
       }
       while line.hasSuffix(" ") { line.removeLast() }
       return line
@@ -263,6 +300,8 @@ public enum Renderer {
       for item in items {
         for key in item.objectValue?.keys ?? [] where !columns.contains(key) { columns.append(key) }
       }
+      // No rows still gives the header a program reading the file expects.
+      if items.isEmpty { columns = csvColumns(query) }
       return [columns.map(csvField).joined(separator: ",")]
         + items.map { item in columns.map { csvValue(item[$0]) }.joined(separator: ",") }
     }

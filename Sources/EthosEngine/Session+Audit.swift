@@ -51,10 +51,9 @@ extension Session {
         let retracted = state.retracted.contains(envelope.seq)
         switch format {
         case .table:
-          emit(
-            "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
-              + (retracted ? "  [retracted]" : ""))
-          for line in IndicatorChange.lines(changes, indent: "    ") { emit(line) }
+          let line = "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
+            + (retracted ? "  [retracted]" : "")
+          for line in Renderer.fit([line] + IndicatorChange.lines(changes, indent: "    "), layout: layout) { emit(line) }
         case .json:
           items.append(
             .object(
@@ -85,7 +84,7 @@ extension Session {
           ("branch", .string(branch)), ("from", .int(first)), ("to", .int(last)), ("count", .int(items.count)),
           ("items", .array(items)),
         ]))
-      for line in document.pretty.split(separator: "\n", omittingEmptySubsequences: false) { emit(String(line)) }
+      for line in jsonLines(document) { emit(line) }
     case .csv:
       for line in csvRows { emit(line) }
     }

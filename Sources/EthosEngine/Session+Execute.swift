@@ -9,7 +9,17 @@ extension Session {
   /// console as one `error:` line and counted.
   @discardableResult
   public func execute(_ line: String, origin: Origin = .repl) -> Outcome {
-    if echo { emit("> " + line) }
+    guard timing else { return executeUntimed(line, origin: origin) }
+    let started = Session.monotonicSeconds()
+    let outcome = executeUntimed(line, origin: origin)
+    if outcome != .quit, !line.trimmingSpaces.isEmpty {
+      emitError(Notice.timing(seconds: Session.monotonicSeconds() - started))
+    }
+    return outcome
+  }
+
+  private func executeUntimed(_ line: String, origin: Origin) -> Outcome {
+    if echo { emitEcho(line) }
     let statement: Statement?
     do {
       statement = try Parser.parse(line)
@@ -31,7 +41,7 @@ extension Session {
   @discardableResult
   public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
     guard let line = String(validating: bytes, as: UTF8.self) else {
-      if echo { emit("> " + String(decoding: bytes, as: UTF8.self)) }
+      if echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
       batch?.entries.append((bytes, origin))
       report(.invalidUTF8, origin)
       return .failed
@@ -78,17 +88,37 @@ extension Session {
       try verify()
     case .expect(let path, let op, let value):
       try catchUp()
-      try expect(path, op, value)
+      var file: String?
+      if case .script(let name, _) = origin { file = name }
+      let text = line.trimmingSpaces
+      do {
+        try expect(path, op, value)
+      } catch {
+        expectResults.append(ExpectResult(location: origin.recorded, file: file, statement: text, failure: error.message))
+        throw error
+      }
+      expectResults.append(ExpectResult(location: origin.recorded, file: file, statement: text, failure: nil))
+      if echo { emitText(Notice.expectPassed(origin.recorded, text)) }
     case .set(let setting):
       switch setting {
       case .format(let format): self.format = format
       case .bail(let on): bail = on
       case .echo(let on): echo = on
+      case .expanded(let mode): expanded = mode
+      case .pager(let on): pager = on
+      case .timing(let on): timing = on
+      case .list: listSettings()
       }
     case .source(let path):
       try source(path, from: origin)
     case .help(let topic):
-      for line in try Help.render(topic: topic) { emit(line) }
+      for line in try Help.render(topic: topic) {
+        // On a terminal, long lines wrap under their text, not at column 0.
+        let lead = line.prefix { $0 == " " }.count
+        for part in Renderer.wrap(line, width: format == .table ? width : nil, indent: String(repeating: " ", count: lead + 4)) {
+          emitText(part)
+        }
+      }
     case .quit:
       return .quit
     case .replay(let from, let to, let step):
@@ -127,7 +157,7 @@ extension Session {
       for event in events {
         seq += 1
         state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: event))
-        emit(confirmation(seq: seq, event: event))
+        emitConfirmation(seq: seq, event: event)
       }
       if let count = batch?.entries.count, count >= batchSize { try commitBatch(reopen: true) }
       return
@@ -210,7 +240,7 @@ extension Session {
     for (event, envelope) in zip(events, envelopes) {
       state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
       if case .eventRetracted = event { retracted = true }
-      emit(confirmation(seq: envelope.seq, event: event))
+      emitConfirmation(seq: envelope.seq, event: event)
     }
     if retracted, let rebuilt = try? loadState(upTo: nil) { state = rebuilt }
     snapshotIfDue()
@@ -218,6 +248,40 @@ extension Session {
 
   func confirmation(seq: Int, event: Event) -> String {
     "@\(seq) \(event.type.rawValue) \(event.summary)"
+  }
+
+  /// A write's confirmation line; in `json` format `{"seq", "type", "summary"}` (SPEC §6).
+  func emitConfirmation(seq: Int, event: Event) {
+    guard format == .json else {
+      // On a terminal a long summary is cut rather than wrapped.
+      let line = confirmation(seq: seq, event: event)
+      return emit(width.map { DisplayWidth.cut(line, to: $0) } ?? line)
+    }
+    emit(
+      JSON.object(
+        JSONObject([("seq", .int(seq)), ("type", .string(event.type.rawValue)), ("summary", .string(event.summary))])
+      ).compact)
+  }
+
+  /// `--echo`: the statement before its result (`{"echo": …}` in `json` format).
+  func emitEcho(_ line: String) {
+    if format == .json {
+      emit(JSON.object(JSONObject([("echo", .string(line))])).compact)
+    } else {
+      emit("> " + line)
+    }
+  }
+
+  /// Bare `set`: every setting and its value.
+  func listSettings() {
+    let settings: [(String, String)] = [
+      ("format", format.rawValue), ("bail", bail ? "on" : "off"), ("echo", echo ? "on" : "off"),
+      ("expanded", expanded.rawValue), ("pager", pager ? "on" : "off"), ("timing", timing ? "on" : "off"),
+    ]
+    let document = JSON.object(JSONObject(settings.map { ($0.0, JSON.string($0.1)) }))
+    emitDocument(
+      document, table: { Renderer.align(settings.map { [$0.0, $0.1] }, separator: "  ") },
+      csv: { ["setting,value"] + settings.map { "\($0.0),\($0.1)" } })
   }
 
   // MARK: batches
@@ -278,9 +342,11 @@ extension Session {
     switch action {
     case .show:
       let time = try now()
-      switch clock {
-      case .live: emit("\(time.iso) (live)")
-      case .fixed: emit("\(time.iso)")
+      let live = clock == .live
+      if format == .json {
+        emit(JSON.object(JSONObject([("clock", .string(time.iso)), ("live", .bool(live))])).compact)
+      } else {
+        emit(live ? "\(time.iso) (live)" : "\(time.iso)")
       }
     case .live:
       clock = .live
@@ -297,7 +363,7 @@ extension Session {
   // MARK: verify
 
   func verify() throws(EngineError) {
-    emit(try Session.verify(store, branch: branch))
+    emitText(try Session.verify(store, branch: branch))
   }
 
   /// Recomputes the hash chain of `branch`: the line saying it verifies, or

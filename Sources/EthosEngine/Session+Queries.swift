@@ -149,6 +149,18 @@ extension Session {
       guard !["trend", "who", "history", "show"].contains(head) else {
         throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
       }
+      // A trend follows a number: refuse an object, a list or a word up front.
+      switch try value(at: path, state: view, asOfTime: asOfTime) {
+      case .int, .double, .null: break
+      case .object(let object):
+        let fix = object["value"] != nil
+          ? "did you mean '\(path).value'?" : "pick one of its keys: \(object.keys.joined(separator: ", "))"
+        throw .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
+      case .array:
+        throw .badPath(path, reason: "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'")
+      default:
+        throw .badPath(path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
+      }
     }
     var points = [[JSON]](repeating: [], count: paths.count)
     let first: Envelope?
@@ -224,20 +236,39 @@ extension Session {
 
   /// `history …`: the audit trail (SPEC §5).
   func history(_ filter: HistoryFilter, upTo head: Int, retracted: Set<Int>) throws(EngineError) -> JSON {
+    if let who = filter.who, state.owners[who] == nil, who != "company" {
+      throw .unknownId(who, candidates: state.owners.keys.sorted())
+    }
     let from = try filter.since.map { p throws(EngineError) in try seq(of: p, rounding: .ceiling) } ?? 1
     let to = min(head, try filter.until.map { p throws(EngineError) in try seq(of: p, rounding: .floor) } ?? head)
     var items = [JSON]()
     var failure: EngineError?
+    // `who=ID` follows ID in every role: the events naming it, then the
+    // events naming what those created (a promise to ID kept, an action ID
+    // owns done) and the retractions of any of them.
+    var watched = Set(filter.who.map { [$0] } ?? [])
+    var matched = Set<Int>()
+    // A retraction can name an event before `since=`: start reading at @1.
+    let readFrom = filter.who == nil ? max(1, from) : 1
     do {
-      try store.read(branch, from: max(1, from), to: to) { envelope in
+      try store.read(branch, from: readFrom, to: to) { envelope in
         guard failure == nil else { return }
-        if let type = filter.type, envelope.type != type.rawValue { return }
+        if filter.who == nil, let type = filter.type, envelope.type != type.rawValue { return }
         let event: Event
         do throws(EventDecodingError) { event = try envelope.decoded() } catch {
           failure = .unreadable(error, seq: envelope.seq)
           return
         }
-        if let who = filter.who, !event.ids.contains(who) { return }
+        if filter.who != nil {
+          let ids = event.ids
+          var names = ids.contains(where: watched.contains)
+          if case .eventRetracted(let target, _) = event, matched.contains(target) { names = true }
+          guard names else { return }
+          matched.insert(envelope.seq)
+          watched.formUnion(Session.createdIds(event))
+          if envelope.seq < from { return }
+          if let type = filter.type, envelope.type != type.rawValue { return }
+        }
         items.append(Session.summaryItem(envelope, event: event, retracted: retracted.contains(envelope.seq)))
         if let last = filter.last, items.count > last * 2 { items.removeFirst(items.count - last) }
       }
@@ -247,6 +278,17 @@ extension Session {
     if let failure { throw failure }
     if let last = filter.last, items.count > last { items.removeFirst(items.count - last) }
     return .object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
+  }
+
+  /// The ids of the things an event creates or names besides its parties
+  /// (a promise, a stress window, a deficiency, an action).
+  static func createdIds(_ event: Event) -> [String] {
+    switch event {
+    case .promiseMade(let id, _, _, _, _), .stressBegan(let id, _, _, _, _), .deficiencyIdentified(let id, _, _, _, _):
+      return [id]
+    case .actionPlanned(let id, _, _, _, _): return [id]
+    default: return []
+    }
   }
 
   static func summaryItem(_ envelope: Envelope, event: Event, retracted: Bool) -> JSON {
@@ -277,6 +319,33 @@ extension Session {
       data["employee"] = .string(Session.withheld)
       object["data"] = .object(data)
       object["command"] = .string(Session.withheld)
+    }
+    // The auditor's links: who retracted this event and why; what a retraction retracts.
+    if retracted.contains(seq) {
+      var by: JSON?
+      do {
+        try store.read(branch, from: seq + 1, to: head) { later in
+          guard by == nil, later.type == EventType.eventRetracted.rawValue,
+            case .eventRetracted(let target, let reason)? = try? later.decoded(), target == seq
+          else { return }
+          by = .object(
+            JSONObject([("seq", .int(later.seq)), ("actor", .string(later.actor)), ("reason", .string(reason))]))
+        }
+      } catch {
+        throw .store(error)
+      }
+      if let by { object["retractedBy"] = by }
+    }
+    if envelope.type == EventType.eventRetracted.rawValue, case .eventRetracted(let target, _)? = try? envelope.decoded() {
+      let targetEnvelope: Envelope?
+      do { targetEnvelope = try store.event(branch, seq: target) } catch { throw .store(error) }
+      var link = JSONObject([("seq", .int(target))])
+      if let targetEnvelope {
+        link["type"] = .string(targetEnvelope.type)
+        link["actor"] = .string(targetEnvelope.actor)
+        if let event = try? targetEnvelope.decoded() { link["summary"] = .string(event.summary) }
+      }
+      object["retracts"] = .object(link)
     }
     return .object(object)
   }

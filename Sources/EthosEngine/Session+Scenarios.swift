@@ -19,14 +19,29 @@ extension Session {
       throw .store(error)
     }
     let parent = branch
+    // A branch forked from the past stays in the past: its clock starts fixed
+    // at the fork point's time; with no from= it keeps the current clock.
+    var forkClock = clock
+    if let seq {
+      let envelope: Envelope?
+      do { envelope = try store.event(branch, seq: seq) } catch { throw .store(error) }
+      if let envelope { forkClock = .fixed(envelope.occurredAt) }
+    }
+    branchClocks[parent] = clock
     try switchTo(name)
-    emit(Notice.branched(name, parent: parent, fork: fork))
+    clock = forkClock
+    emitText(Notice.branched(name, parent: parent, fork: fork))
   }
 
   /// `switch NAME`: makes `name` the current branch.
+  /// Each branch gets back the clock it had when the session left it (a
+  /// branch not visited yet follows the wall clock, as a new session does).
   func switchBranch(_ name: String) throws(EngineError) {
+    let previous = (branch, clock)
     try switchTo(name)
-    emit(Notice.switched(name, head: state.headSeq))
+    branchClocks[previous.0] = previous.1
+    clock = branchClocks[name] ?? .live
+    emitText(Notice.switched(name, head: state.headSeq))
   }
 
   func switchTo(_ name: String) throws(EngineError) {
@@ -57,7 +72,7 @@ extension Session {
     }
     let document = JSON.object(JSONObject([("count", .int(items.count)), ("items", .array(items))]))
     emitDocument(
-      document, table: { Renderer.grid(items) },
+      document, table: { Renderer.grid(items, layout: layout) },
       // Renderer lays out `items` documents the same for every query but matrix.
       csv: { Renderer.csv(document, query: .plan) })
   }
@@ -106,30 +121,50 @@ extension Session {
         ("right", .object(JSONObject([("branch", .string(right)), ("document", rightDocument)]))),
         ("differences", .array(differing.map(JSON.string))),
       ]))
+    // The query's name is the same on every row (and culture's rows are
+    // nearly all indicators): the table leaves it out.
+    func shortPath(_ path: String) -> String {
+      var path = Substring(path)
+      for prefix in [query.name + ".", "indicators."] where path.hasPrefix(prefix) { path = path.dropFirst(prefix.count) }
+      return String(path)
+    }
     emitDocument(
       result,
       table: {
-        var table = [["", left, right, ""]]
+        var table = [[query.name, left, right, "Δ"]]
         for row in rows {
           table.append([
-            row.path, row.left.map { Renderer.plain($0) } ?? "", row.right.map { Renderer.plain($0) } ?? "",
-            row.left == row.right ? "" : "≠",
+            shortPath(row.path), row.left.map { Renderer.cell($0) } ?? "", row.right.map { Renderer.cell($0) } ?? "",
+            Session.delta(row.left, row.right),
           ])
         }
-        var lines = Renderer.align(table, separator: "  ")
-        lines.insert(String(repeating: "─", count: lines.map(\.count).max() ?? 0), at: 1)
+        // The values are cut before the names of the figures.
+        var lines = Renderer.fitTable(table, layout: layout, cuttable: [1, 2])
         lines.append(
           differing.isEmpty
             ? Notice.noDifference(left, right) : Notice.differences(differing.count, of: rows.count))
         return lines
       },
       csv: {
-        ["path," + Renderer.csvField(left) + "," + Renderer.csvField(right)]
+        ["path," + Renderer.csvField(left) + "," + Renderer.csvField(right) + ",delta"]
           + rows.map { row in
-            [Renderer.csvField(row.path), Renderer.csvValue(row.left), Renderer.csvValue(row.right)]
-              .joined(separator: ",")
+            [
+              Renderer.csvField(row.path), Renderer.csvValue(row.left), Renderer.csvValue(row.right),
+              row.left?.number != nil && row.right?.number != nil ? Renderer.csvField(Session.delta(row.left, row.right)) : "",
+            ].joined(separator: ",")
           }
       })
+  }
+
+  /// The change from `left` to `right`: signed for numbers (empty when equal), `≠` for other values that differ.
+  static func delta(_ left: JSON?, _ right: JSON?) -> String {
+    guard left != right else { return "" }
+    guard let a = left?.number, let b = right?.number else { return "≠" }
+    let difference = ((b - a) * 1000).rounded() / 1000
+    if difference == 0 { return "" }
+    var text = JSON.double(difference).compact
+    if case .int? = left, case .int? = right { text = String(Int(difference)) }
+    return difference > 0 ? "+" + text : text
   }
 
   // MARK: what-if
@@ -205,7 +240,17 @@ extension IndicatorSnapshot {
     case .object(let object):
       for (key, value) in object.pairs { addLeavesForCompare(of: value, prefix: prefix + "." + key) }
     case .array(let items) where items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
-      for (index, item) in items.enumerated() { addLeavesForCompare(of: item, prefix: prefix + ".\(index)") }
+      // List items are matched by id (or seq, or name), not by position: one
+      // more employee on a branch must not shift every row after it.
+      let keys = ["id", "seq", "name", "action", "deficiency"]
+      let key = keys.first { key in
+        let values = items.compactMap { $0[key].map(Renderer.plain) }
+        return values.count == items.count && Set(values).count == values.count
+      }
+      for (index, item) in items.enumerated() {
+        let step = key.flatMap { item[$0].map(Renderer.plain) } ?? String(index)
+        addLeavesForCompare(of: item, prefix: prefix + "." + step)
+      }
     default:
       figures.append(Figure(path: prefix, value: document))
     }

@@ -47,15 +47,23 @@ extension Session {
     let outer = batch == nil && batching
     if outer { try openBatch() }
     var stopped = false
-    while let bytes = reader.next() {
+    while var bytes = reader.next() {
       if interruption?() == true {
         // What ran before Ctrl-C is kept: commit it, then say where the script stopped.
         if outer { try commitBatch() }
         throw .interrupted(name, line: number + 1)
       }
       number += 1
+      // A byte-order mark some editors write at the start is not part of line 1.
+      if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+      let first = number
+      // A line ending in `\` continues on the next (SPEC §8); its origin is its first line.
+      while bytes.last == 0x5C, let next = reader.next() {
+        number += 1
+        bytes = bytes.dropLast() + [0x20] + next
+      }
       let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
-      let outcome = execute(bytes: bytes, origin: .script(file: name, line: number))
+      let outcome = execute(bytes: bytes, origin: .script(file: name, line: first))
       if statementTimings != nil { statementTimings?.append(Session.monotonicSeconds() - started) }
       if outcome == .quit { stopped = true }
       if outcome == .failed, bail { stopRequested = true }

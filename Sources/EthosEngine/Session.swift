@@ -79,6 +79,21 @@ public final class Session {
   var lastSnapshotSeq = 0
   /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
   public var color = false
+  /// The width tables must fit: the terminal's, `nil` off a terminal (SPEC §6).
+  public var width: Int?
+  /// `set expanded on|off|auto`.
+  public var expanded: Expanded = .auto
+  /// `set pager on|off`: the REPL pages output taller than the screen.
+  public var pager = true
+  /// `set timing on|off`: how long each statement took, on stderr.
+  public var timing = false
+  /// JSON spread over lines for a person (the REPL); else one compact
+  /// document per line, so a run's output is JSON Lines (SPEC §6).
+  public var prettyJSON = false
+  /// Every `expect` run so far, for the summary and `--junit` (SPEC §6).
+  public internal(set) var expectResults: [ExpectResult] = []
+  /// The clock each branch had when this session last left it (SPEC §3.2).
+  var branchClocks: [String: ClockSetting] = [:]
   /// How often a script line is decided again after another writer got in
   /// first, before it is refused as busy (the REPL re-decides once).
   static let scriptConflictAttempts = 100
@@ -254,10 +269,42 @@ public final class Session {
     }
   }
 
+  /// How tables are laid out now.
+  public var layout: Layout { Layout(width: width, expanded: expanded) }
+
   /// Renders a query document in the current format.
   func render(_ document: JSON, query: Query) {
-    for line in Renderer.render(document, query: query, format: format, color: color) { emit(line) }
+    for line in Renderer.render(document, query: query, format: format, color: color, layout: layout, pretty: prettyJSON) {
+      emit(line)
+    }
   }
+
+  /// A line that is not a document (a notice, help, the clock): in `json`
+  /// format an object `{"message": …}`, so every line of a run stays JSON.
+  func emitText(_ line: String) {
+    if format == .json {
+      emit(JSON.object(JSONObject([("message", .string(line))])).compact)
+    } else {
+      emit(line)
+    }
+  }
+
+  /// A document's lines in `json` format: pretty for a person, else one line.
+  func jsonLines(_ document: JSON) -> [String] {
+    prettyJSON ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
+  }
+}
+
+/// One `expect` that ran: where, what, and how it ended.
+public struct ExpectResult: Sendable, Equatable {
+  /// `FILE:LINE` of a script, `repl` otherwise.
+  public var location: String
+  public var file: String?
+  public var statement: String
+  /// The failure message; `nil` when it passed.
+  public var failure: String?
+
+  public var passed: Bool { failure == nil }
 }
 
 /// Writes of a script held in memory until their transaction commits: no

@@ -255,12 +255,19 @@ public enum Parser {
       try a.finish()
       return .clock(action)
     case "set":
+      if a.positionals.isEmpty && a.options.isEmpty {
+        try a.finish()
+        return .set(.list)
+      }
       let name = try a.positionalWord(0, SettingName.self, "a setting")
       let setting: Setting
       switch name {
       case .format: setting = .format(try a.positionalWord(1, OutputFormat.self, "a format"))
       case .bail: setting = .bail(try a.positionalWord(1, OnOff.self, "on or off") == .on)
       case .echo: setting = .echo(try a.positionalWord(1, OnOff.self, "on or off") == .on)
+      case .expanded: setting = .expanded(try a.positionalWord(1, Expanded.self, "on, off or auto"))
+      case .pager: setting = .pager(try a.positionalWord(1, OnOff.self, "on or off") == .on)
+      case .timing: setting = .timing(try a.positionalWord(1, OnOff.self, "on or off") == .on)
       }
       try a.finish()
       return .set(setting)
@@ -326,6 +333,10 @@ public enum Parser {
       return .report(path: path, compare: compare)
     case "expect":
       let path = try a.name(0, "a path such as culture.indicators.nps.value", limit: 512)
+      if a.positionals.count > 1, a.positionals[1].text == "=", !a.positionals[1].quoted {
+        // The nearest word by spelling is '!=': the opposite of what was meant.
+        throw Diagnostic("a comparison must be \(ExpectOperator.choices) (got '=') — did you mean '=='?", column: a.positionals[1].column)
+      }
       let op = try a.positionalWord(1, ExpectOperator.self, "a comparison")
       let value = try a.expectValue(2)
       try a.finish()
@@ -337,4 +348,4 @@ public enum Parser {
   }
 }
 
-enum SettingName: String, Vocabulary { case format, bail, echo }
+public enum SettingName: String, Vocabulary { case format, bail, echo, expanded, pager, timing }

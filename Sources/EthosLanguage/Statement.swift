@@ -137,8 +137,16 @@ public enum ExpectValue: Sendable, Equatable, CustomStringConvertible {
 public enum OutputFormat: String, Vocabulary { case table, json, csv }
 public enum OnOff: String, Vocabulary { case on, off }
 
+/// `set expanded`: one record per block always, never, or when a table would not fit.
+public enum Expanded: String, Vocabulary { case on, off, auto }
+
 public enum Setting: Sendable, Equatable {
   case format(OutputFormat)
   case bail(Bool)
   case echo(Bool)
+  case expanded(Expanded)
+  case pager(Bool)
+  case timing(Bool)
+  /// Bare `set`: lists every setting.
+  case list
 }

@@ -396,15 +396,17 @@ public enum StatementTable {
       words: "clock", group: .history, syntax: "clock [T|+DURATION|live]",
       summary: "show or set the business clock events are stamped with", options: [],
       rules: "'clock' shows it, 'clock T' sets it, 'clock +90m' advances it, 'clock live' follows the wall clock "
-        + "(the default). The clock never moves before the last event's time.",
+        + "(the default). The clock never moves before the last event's time; each branch keeps its own.",
       example: "clock 2021-01-04T08:00", arguments: [ArgumentSpec(.words(["live"]), optional: true)]),
     // scenarios
     StatementSpec(
       words: "branch", group: .scenarios, syntax: "branch NAME [from=@N]",
       summary: "start a what-if branch sharing history up to N, and switch to it", options: [OptionSpec("from", "@N", .seq)],
-      rules: "N defaults to the head of the current branch; NAME must be new.", example: "branch champions-everywhere from=@150", arguments: [.free]),
+      rules: "N defaults to the head of the current branch; NAME must be new. With from=@N the branch's clock "
+        + "starts at @N's time, so a scenario forked from the past stays there.", example: "branch champions-everywhere from=@150", arguments: [.free]),
     StatementSpec(
-      words: "switch", group: .scenarios, syntax: "switch NAME", summary: "change branch", options: [], rules: "",
+      words: "switch", group: .scenarios, syntax: "switch NAME", summary: "change branch", options: [],
+      rules: "The branch gets back the clock it had when you left it.",
       example: "switch main", arguments: [ArgumentSpec(.branch)]),
     StatementSpec(
       words: "branches", group: .scenarios, syntax: "branches", summary: "list branches with head and fork point",
@@ -436,8 +438,11 @@ public enum StatementTable {
       rules: "PATH is query.key.key…, e.g. matrix.cells.staff.stress.mean or champions.count.",
       example: "expect culture.indicators.nps.value >= 30", arguments: [ArgumentSpec(.path), ArgumentSpec(.words(ExpectOperator.allCases.map(\.rawValue))), .free]),
     StatementSpec(
-      words: "set", group: .scripts, syntax: "set format table|json|csv | set bail on|off | set echo on|off",
-      summary: "output and script settings", options: [], rules: "", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
+      words: "set", group: .scripts, syntax: "set [format table|json|csv | bail on|off | echo on|off | expanded on|off|auto | pager on|off | timing on|off]",
+      summary: "output and script settings", options: [],
+      rules: "Bare 'set' lists every setting. 'expanded auto' (the default) shows one record per block when a table "
+        + "would not fit the terminal; 'pager' sends output taller than the screen through $PAGER (default less -FRX); "
+        + "'timing' prints how long each statement took.", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
     StatementSpec(
       words: "help", group: .scripts, syntax: "help [STATEMENT]", summary: "this list, or one statement in full",
       options: [], rules: "", example: "help log", arguments: [ArgumentSpec(.topic, optional: true), ArgumentSpec(.topic, optional: true)]),

@@ -8,10 +8,14 @@ public struct Completion: Sendable, Equatable {
   public var fragment: String
   /// Full replacements for `fragment`, in the order they are listed.
   public var candidates: [String]
+  /// Whether a single candidate is followed by a space: not for an item of
+  /// a comma-separated list (`did=courteous`), where a comma may follow.
+  public var spaceAfter = true
 
-  public init(fragment: String, candidates: [String]) {
+  public init(fragment: String, candidates: [String], spaceAfter: Bool = true) {
     self.fragment = fragment
     self.candidates = candidates
+    self.spaceAfter = spaceAfter
   }
 
   static let none = Completion(fragment: "", candidates: [])
@@ -23,7 +27,7 @@ public struct Completion: Sendable, Equatable {
     guard let first = candidates.first else { return "" }
     if candidates.count == 1 {
       let rest = String(first.dropFirst(fragment.count))
-      return first.last.map(Completion.continues) == true ? rest : rest + " "
+      return first.last.map(Completion.continues) == true || !spaceAfter ? rest : rest + " "
     }
     var shared = Substring(first)
     for candidate in candidates.dropFirst() {
@@ -263,10 +267,15 @@ public struct Completer: Sendable {
       return Completion(fragment: current, candidates: Completer.matching(current, StatementTable.firstWords.sorted()))
     case .setting:
       guard let name = positionals.first else {
-        return Completion(fragment: current, candidates: Completer.matching(current, ["format", "bail", "echo"]))
+        return Completion(fragment: current, candidates: Completer.matching(current, SettingName.allCases.map(\.rawValue)))
       }
-      let values =
-        name.text == "format" ? OutputFormat.allCases.map(\.rawValue) : ["bail", "echo"].contains(name.text) ? ["on", "off"] : []
+      let values: [String]
+      switch SettingName(rawValue: name.text) {
+      case .format?: values = OutputFormat.allCases.map(\.rawValue)
+      case .expanded?: values = Expanded.allCases.map(\.rawValue)
+      case .bail?, .echo?, .pager?, .timing?: values = ["on", "off"]
+      case nil: values = []
+      }
       return Completion(fragment: current, candidates: Completer.matching(current, values))
     case .branch:
       return Completion(fragment: current, candidates: Completer.matching(current, branches.sorted()))
@@ -292,7 +301,8 @@ public struct Completer: Sendable {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let last = parts.last ?? ""
     let listed = Set(parts.dropLast())
-    return Completion(fragment: last, candidates: Completer.matching(last, items.filter { !listed.contains($0) }))
+    return Completion(
+      fragment: last, candidates: Completer.matching(last, items.filter { !listed.contains($0) }), spaceAfter: false)
   }
 
   // MARK: what the state offers

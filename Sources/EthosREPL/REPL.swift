@@ -26,9 +26,10 @@ public enum REPL {
   /// Runs the REPL until `quit`, `exit` or Ctrl-D. Returns 3 when the store
   /// failed, else 0: a statement that fails in a REPL is reported and
   /// forgotten, it does not make the whole session fail.
-  public static func run(_ session: Session, version: String = "") -> Int32 {
+  public static func run(_ session: Session, version: String = "", createdStore: Bool = false) -> Int32 {
+    session.prettyJSON = true
     let editor = LineEditor(session: session, historyPath: historyPath())
-    editor.banner(version: version)
+    editor.banner(version: version, createdStore: createdStore)
     editor.loop()
     return session.storeFailed ? 3 : 0
   }
@@ -56,15 +57,66 @@ public enum REPL {
     return "ethos \(session.branch)@\(session.state.headSeq) \(time.short)> "
   }
 
-  /// The banner: version, store, branch, events, and how to get help.
-  public static func banner(_ session: Session, version: String) -> [String] {
+  /// The banner: version, store, branch, events, and how to get help; and
+  /// whether the store was created just now (a mistyped `--store` shows).
+  public static func banner(_ session: Session, version: String, createdStore: Bool = false) -> [String] {
     let events = session.state.headSeq
     let count = events == 1 ? "1 event" : "\(events) events"
     let name = version.isEmpty ? "ethos" : version
-    return [
-      "\(name) — store \(session.store.location), branch \(session.branch), \(count)",
-      "type 'help' for the statements, Tab to complete, Ctrl-C to drop a line, Ctrl-D to leave",
-    ]
+    var lines = ["\(name) — store \(session.store.location), branch \(session.branch), \(count)"]
+    if createdStore {
+      lines.append("new store: there was none at \(session.store.location), so an empty one was created there")
+    }
+    lines.append("type 'help' for the statements, Tab to complete, Ctrl-C to drop a line, Ctrl-D to leave")
+    return lines
+  }
+
+  /// The width of the terminal on `fd`, `nil` when `fd` is not a terminal.
+  public static func terminalWidth(_ fd: Int32 = 1) -> Int? {
+    isatty(fd) == 1 ? Int(ethos_terminal_columns(fd)) : nil
+  }
+
+  /// The prompt of a continued line (after a line ending in `\`).
+  public static let continuationPrompt = "...> "
+
+  /// Key sequences of Home, End, Delete and word moves as xterm, VTE,
+  /// tmux/screen, rxvt and the Linux console send them, bound whatever
+  /// `TERM` says (terminfo knows only its own terminal's).
+  static let keyBindings: [(sequence: String, function: String)] = {
+    let escape = "\u{1B}"
+    var bindings = [(String, String)]()
+    for home in ["[H", "OH", "[1~", "[7~"] { bindings.append((escape + home, "ed-move-to-beg")) }
+    for end in ["[F", "OF", "[4~", "[8~"] { bindings.append((escape + end, "ed-move-to-end")) }
+    bindings.append((escape + "[3~", "ed-delete-next-char"))
+    for left in ["[1;5D", "[5D", "Od", "[1;3D", "\u{1B}[D"] { bindings.append((escape + left, "ed-prev-word")) }
+    for right in ["[1;5C", "[5C", "Oc", "[1;3C", "\u{1B}[C"] { bindings.append((escape + right, "em-next-word")) }
+    return bindings
+  }()
+
+  /// The pager command: `$PAGER`, else `less -FRX` when less is installed;
+  /// `nil` for none (`PAGER=` empty, or no less).
+  static func pagerCommand() -> String? {
+    if let value = getenv("PAGER") {
+      let command = String(cString: value)
+      return command.allSatisfy({ $0 == " " }) ? nil : command
+    }
+    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+    for directory in path.split(separator: ":") where access(directory + "/less", X_OK) == 0 {
+      return "less -FRX"
+    }
+    return nil
+  }
+
+  /// Writes `bytes` through `command` (run by the shell) and waits for it to
+  /// end; `false` when it could not be started.
+  static func page(_ bytes: [UInt8], through command: String) -> Bool {
+    // A pager quit early (q in less) closes the pipe: that must not kill ethos.
+    let previous = signal(SIGPIPE, SIG_IGN)
+    defer { signal(SIGPIPE, previous) }
+    guard let pipe = popen(command, "w") else { return false }
+    _ = bytes.withUnsafeBytes { raw in fwrite(raw.baseAddress, 1, raw.count, pipe) }
+    pclose(pipe)
+    return true
   }
 
   /// Lays `items` out in columns that fit `width`, filled down then across (as `ls` does).
@@ -123,6 +175,7 @@ final class LineEditor {
     ethos_el_bind(editLine, "^I", "ethos-complete")
     ethos_el_set_tty_noisig(editLine)
     ethos_el_bind(editLine, "^C", "ethos-interrupt")
+    for (sequence, function) in REPL.keyBindings { ethos_el_bind(editLine, sequence, function) }
     // ~/.editrc (or $EDITRC) last, so a user's own bindings win.
     el_source(editLine, nil)
   }
@@ -133,8 +186,11 @@ final class LineEditor {
     free(promptText)
   }
 
-  func banner(version: String) {
-    for line in REPL.banner(session, version: version) { session.console.out(line) }
+  func banner(version: String, createdStore: Bool) {
+    let width = REPL.terminalWidth()
+    for line in REPL.banner(session, version: version, createdStore: createdStore) {
+      for part in Renderer.wrap(line, width: width, indent: "  ") { session.console.out(part) }
+    }
     session.console.flush()
   }
 
@@ -150,8 +206,10 @@ final class LineEditor {
       ethos_sigint_restore(&previous)
       saveHistory()
     }
+    // A line ending in `\` continues on the next one.
+    var pending: [UInt8]?
     while true {
-      updatePrompt()
+      updatePrompt(continuing: pending != nil)
       abandoned = false
       var count: Int32 = 0
       errno = 0
@@ -162,16 +220,51 @@ final class LineEditor {
         session.console.flush()
         return
       }
-      if abandoned { continue }
+      if abandoned {
+        pending = nil
+        continue
+      }
       var bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: Int(count)))
       while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+      if bytes.last == 0x5C {
+        pending = (pending.map { $0 + [0x20] } ?? []) + bytes.dropLast()
+        continue
+      }
+      if let head = pending {
+        bytes = head + [0x20] + bytes
+        pending = nil
+      }
       guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
       remember(bytes)
       interruptPressed.store(false, ordering: .relaxed)
-      let outcome = session.execute(bytes: bytes, origin: .repl)
-      session.console.flush()
+      session.width = REPL.terminalWidth()
+      let outcome = runPaged(bytes)
       if outcome == .quit { return }
     }
+  }
+
+  /// Runs one statement; output taller than the screen goes through the
+  /// pager (SPEC §8) unless `set pager off` or standard output is no terminal.
+  private func runPaged(_ bytes: [UInt8]) -> Outcome {
+    guard session.pager, isatty(1) == 1, let console = session.console as? StandardConsole,
+      let command = REPL.pagerCommand()
+    else {
+      let outcome = session.execute(bytes: bytes, origin: .repl)
+      session.console.flush()
+      return outcome
+    }
+    console.hold()
+    let outcome = session.execute(bytes: bytes, origin: .repl)
+    let held = console.takeHeld()
+    let rows = Int(ethos_terminal_rows(1))
+    let lines = held.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    if rows > 0, lines >= rows, REPL.page(held, through: command) {
+      console.flush()
+      return outcome
+    }
+    StandardConsole.writeAll(1, held)
+    console.flush()
+    return outcome
   }
 
   /// One line for `replay … step` (Enter to go on, q to stop), read with the
@@ -199,9 +292,9 @@ final class LineEditor {
     ethos_history_save(history, &event, historyPath)
   }
 
-  private func updatePrompt() {
+  private func updatePrompt(continuing: Bool = false) {
     free(promptText)
-    promptText = strdup(REPL.prompt(session))
+    promptText = strdup(continuing ? REPL.continuationPrompt : REPL.prompt(session))
   }
 
   // MARK: callbacks

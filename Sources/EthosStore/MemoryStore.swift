@@ -1,4 +1,5 @@
 import EthosDomain
+import Foundation
 
 /// An in-memory store: for tests and `--store :memory:` sessions.
 ///
@@ -11,6 +12,11 @@ public final class MemoryStore: EventStore {
     var events: [Envelope] = []
   }
 
+  /// Held by every public method, so two threads (two "connections") can
+  /// share the store as two processes share a SQLite file. Recursive: a read
+  /// body may call back into the store.
+  let lock = NSRecursiveLock()
+
   var lines: [String: Line] = ["main": Line(parent: nil, forkSeq: 0)]
   var order: [String] = ["main"]
   var snapshots: [String: [(seq: Int, version: Int, data: [UInt8])]] = [:]
@@ -20,6 +26,8 @@ public final class MemoryStore: EventStore {
   public var location: String { ":memory:" }
 
   public func head(of branch: String) throws(StoreError) -> Head {
+    lock.lock()
+    defer { lock.unlock() }
     let line = try self.line(branch)
     if let last = line.events.last { return Head(seq: last.seq, hash: last.hash, occurredAt: last.occurredAt) }
     guard let parent = line.parent, line.forkSeq > 0 else { return .empty }
@@ -28,6 +36,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func branches() throws(StoreError) -> [BranchInfo] {
+    lock.lock()
+    defer { lock.unlock() }
     var result = [BranchInfo]()
     for name in order {
       let line = try self.line(name)
@@ -37,6 +47,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func createBranch(_ name: String, from parent: String, at seq: Int) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
     guard lines[name] == nil else { throw .branchExists(name) }
     let parentHead = try head(of: parent).seq
     guard seq >= 0, seq <= parentHead else {
@@ -47,6 +59,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+    lock.lock()
+    defer { lock.unlock() }
     let head = try head(of: branch)
     guard head.seq == expectedHead else { throw .conflict(expected: expectedHead, actual: head.seq) }
     var previous = head.hash
@@ -62,6 +76,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
     let head = try head(of: branch)
     guard head.seq == expectedHead else { throw .conflict(expected: expectedHead, actual: head.seq) }
     if let broken = Self.chainBreak(envelopes, after: head) { throw .doesNotChain(broken, branch: branch) }
@@ -69,6 +85,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
     for segment in try segments(branch) {
       let low = max(from, segment.after + 1)
       let high = min(to, segment.through)
@@ -103,6 +121,8 @@ public final class MemoryStore: EventStore {
   }
 
   public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
+    lock.lock()
+    defer { lock.unlock() }
     var result = Set<Int>()
     try read(branch, from: 1, to: upTo) { envelope in
       guard envelope.type == EventType.eventRetracted.rawValue,
@@ -114,11 +134,15 @@ public final class MemoryStore: EventStore {
   }
 
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
+    lock.lock()
+    defer { lock.unlock() }
     let candidates = snapshots[branch, default: []].filter { $0.version == version && $0.seq <= seq }
     return candidates.max { $0.seq < $1.seq }.map { ($0.seq, $0.data) }
   }
 
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
     // A cache, as in SQLiteStore: keep the three newest per branch and version.
     var kept = snapshots[branch, default: []].filter { !($0.seq == seq && $0.version == version) }
     kept.append((seq, version, data))

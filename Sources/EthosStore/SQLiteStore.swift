@@ -66,6 +66,9 @@ public final class SQLiteStore: EventStore {
       return try body()
     } catch let error as StoreError {
       throw error
+    } catch let error as CallerError {
+      // What the caller's own body threw while reading: as on every backend, an I/O failure.
+      throw StoreError(.io, "\(error.underlying)")
     } catch {
       throw SQLiteStore.openError(location, error)
     }
@@ -320,13 +323,13 @@ public final class SQLiteStore: EventStore {
               """,
             arguments: [segment.owner, low, high])
           while let row = try cursor.next() {
-            try body(
-              Envelope(
-                seq: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
-                occurredAt: Timestamp(seconds: try row.decode(atIndex: 3)), recordedAt: try row.decode(atIndex: 4),
-                actor: try row.decode(atIndex: 5), origin: try row.decode(atIndex: 6),
-                command: try row.decode(atIndex: 7), data: try row.decode(atIndex: 8),
-                prevHash: try row.decode(atIndex: 9), hash: try row.decode(atIndex: 10)))
+            let envelope = Envelope(
+              seq: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
+              occurredAt: Timestamp(seconds: try row.decode(atIndex: 3)), recordedAt: try row.decode(atIndex: 4),
+              actor: try row.decode(atIndex: 5), origin: try row.decode(atIndex: 6),
+              command: try row.decode(atIndex: 7), data: try row.decode(atIndex: 8),
+              prevHash: try row.decode(atIndex: 9), hash: try row.decode(atIndex: 10))
+            try CallerError.passing { try body(envelope) }
           }
         }
       }
@@ -421,12 +424,12 @@ public final class SQLiteStore: EventStore {
                 resultCode: ResultCode(rawValue: code),
                 message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            try body(
-              FoldRow(
-                seq: Int(sqlite3_column_int64(handle, 0)),
-                occurredAt: Timestamp(seconds: sqlite3_column_int64(handle, 1)),
-                type: Self.bytes(handle, 2), version: Int(sqlite3_column_int64(handle, 3)),
-                data: Self.bytes(handle, 4)))
+            let row = FoldRow(
+              seq: Int(sqlite3_column_int64(handle, 0)),
+              occurredAt: Timestamp(seconds: sqlite3_column_int64(handle, 1)),
+              type: Self.bytes(handle, 2), version: Int(sqlite3_column_int64(handle, 3)),
+              data: Self.bytes(handle, 4))
+            try CallerError.passing { try body(row) }
           }
         }
       }
@@ -483,19 +486,26 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  /// How far apart the older snapshots kept are, in events.
+  static let snapshotSpacing = 50_000
+
   public func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
     try wrap {
       try queue.write { db in
         try db.execute(
           sql: "INSERT OR REPLACE INTO snapshots (branch, seq, version, data) VALUES (?, ?, ?, ?)",
           arguments: [branch, seq, version, Data(data)])
-        // A cache: keep the three newest per branch and version.
+        // A cache: keep the three newest per branch and version, and the first
+        // of every 50,000 events, so a point in the past (`as of`, the start of a
+        // `window=`) is never more than about 50,000 events from a snapshot.
         try db.execute(
           sql: """
             DELETE FROM snapshots WHERE branch = ? AND version = ? AND seq NOT IN
               (SELECT seq FROM snapshots WHERE branch = ? AND version = ? ORDER BY seq DESC LIMIT 3)
+              AND seq NOT IN
+              (SELECT MIN(seq) FROM snapshots WHERE branch = ? AND version = ? GROUP BY seq / \(Self.snapshotSpacing))
             """,
-          arguments: [branch, version, branch, version])
+          arguments: [branch, version, branch, version, branch, version])
       }
     }
   }
@@ -519,5 +529,15 @@ public final class SQLiteStore: EventStore {
       name = parent
     }
     return result.reversed()
+  }
+}
+
+/// An error the caller's own body threw inside a read, kept apart from the
+/// database's errors so it maps to the same code as on every backend.
+struct CallerError: Error {
+  let underlying: any Error
+
+  static func passing(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as StoreError { throw error } catch { throw CallerError(underlying: error) }
   }
 }

@@ -182,7 +182,7 @@ import TestSupport
     ("source scripts/", ["scripts/old/", "scripts/week.ethos", "scripts/workshop.ethos"]),
     ("expect culture.", ["culture.verdict", "culture.asOf.", "culture.indicators."]),
     ("expect champions.count ", ExpectOperator.allCases.map(\.rawValue)),
-    ("set ", ["format", "bail", "echo"]),
+    ("set ", ["format", "bail", "echo", "expanded", "pager", "timing"]),
     ("set format ", ["table", "json", "csv"]),
     ("set bail ", ["on", "off"]),
     ("set echo o", ["on", "off"]),
@@ -235,7 +235,7 @@ import TestSupport
     ("source scripts/we", "ek.ethos "),
     ("source scr", "ipts/"),
     ("keep ", "p1 "),
-    ("log ana with acme did=courteous,f", "ollowed-up "),
+    ("log ana with acme did=courteous,f", "ollowed-up"),  // a comma may follow: no space
     ("what-if cha", "mpion "),
     ("say ", ""),
     ("history type=Employee", ""),

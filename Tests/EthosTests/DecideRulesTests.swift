@@ -372,7 +372,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     #expect(
       second.console.errLines == [
         "error: the clock (2021-01-04T09:00:00Z) is before the last event (@5 at 2021-01-05T00:00:00Z) — "
-          + "set it with 'clock 2021-01-05T00:00:00Z' or later, or 'clock live'"
+          + "set it with 'clock 2021-01-05T00:00:00Z', then move on with 'clock +DURATION'"
       ])
     #expect(second.eventCount == 5)
   }

@@ -216,9 +216,23 @@ final class Tmux {
   /// (reset to the default for `command` on exec), so Ctrl-C reaches only
   /// `command`, and the shell stays to record how it ended: tmux itself is
   /// slow, at times very slow, to reap a pane's process and report its status.
-  func start(_ session: String, command: String, statusFile: String) throws {
+  func start(_ session: String, command: String, statusFile: String, width: Int = 200, height: Int = 50) throws {
     let wrapped = "trap : INT; \(command); echo $? > \(statusFile).part && mv \(statusFile).part \(statusFile)"
-    try run(["new-session", "-d", "-x", "200", "-y", "50", "-s", session, wrapped, ";", "set-option", "-t", session, "remain-on-exit", "on"])
+    try run([
+      "new-session", "-d", "-x", String(width), "-y", String(height), "-s", session, wrapped, ";", "set-option", "-t",
+      session, "remain-on-exit", "on",
+    ])
+  }
+
+  /// The whole pane with its scrollback, wrapped lines joined (`capture-pane -J`):
+  /// a line wider than the pane shows as one long line.
+  func joinedHistory(_ session: String) throws -> String {
+    try run(["capture-pane", "-p", "-J", "-S", "-", "-t", session])
+  }
+
+  /// Sends raw bytes (`send-keys -H`), as a terminal of another kind would.
+  func sendBytes(_ session: String, _ bytes: [UInt8]) throws {
+    try run(["send-keys", "-t", session, "-H"] + bytes.map { String($0, radix: 16) })
   }
 
   func type(_ session: String, _ text: String) throws { try run(["send-keys", "-t", session, "-l", text]) }

@@ -29,6 +29,7 @@ import TestSupport
         checks.ethos:6: error: expect failed: matrix.cells.customers.normal.mean — expected == 1, actual 2.0
         checks.ethos:8: error: expect failed: matrix.balance — expected == null, actual 0.0
         checks.ethos:11: error: expect failed: matrix.cells.customers.normal.interactions — expected > 2, actual 2
+        6 expects: 3 passed, 3 failed
 
         """)
     // Statements after a failure still run without --bail.
@@ -40,7 +41,8 @@ import TestSupport
     #expect(bail.status == 1)
     #expect(
       bail.stderr
-        == "checks.ethos:6: error: expect failed: matrix.cells.customers.normal.mean — expected == 1, actual 2.0\n")
+        == "checks.ethos:6: error: expect failed: matrix.cells.customers.normal.mean — expected == 1, actual 2.0\n"
+        + "2 expects: 1 passed, 1 failed\n")
     #expect(!bail.stdout.contains("@4"))
   }
 
@@ -51,7 +53,7 @@ import TestSupport
     try passing.write(toFile: dir + "/ok.ethos", atomically: true, encoding: .utf8)
     let result = try EthosProcess.run(
       ["run", "ok.ethos", "--store", ":memory:"], environment: ["ETHOS_NOW": "2021-06-01"], directory: dir)
-    #expect(result.stderr == "")
+    #expect(result.stderr == "3 expects: 3 passed, 0 failed\n")
     #expect(result.status == 0)
   }
 
@@ -73,7 +75,8 @@ import TestSupport
     #expect(
       result.stderr
         == dir + "/parts/more/bob.ethos:2: error: '" + dir
-        + "/parts/people.ethos' is already being run — a script cannot source itself, directly or through others\n")
+        + "/parts/people.ethos' is already being run — a script cannot source itself, directly or through others\n"
+        + "1 expect: 1 passed, 0 failed\n")
     #expect(result.status == 1)
   }
 }
