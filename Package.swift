@@ -17,6 +17,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+    // The report's HTML (SPEC §16) is a Mustache template: the page reads as
+    // HTML in one place, the template has no logic (every number comes from
+    // the query documents), it escapes HTML by default (quotes too, so a name
+    // holding `<script>` or `"` stays text), and the library has no
+    // dependencies. Plot's Swift DSL has no SVG vocabulary, so the charts
+    // would have been raw strings there anyway.
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
   ],
   targets: [
     // libedit is variadic C; the shim header wraps it in static inline functions.
@@ -39,9 +46,17 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // SVG chart geometry (scales, axes, charts): no dependencies, unit-tested.
+    .target(name: "EthosCharts", swiftSettings: strict),
+    // The HTML report built from query documents (SPEC §16).
+    .target(
+      name: "EthosReport",
+      dependencies: ["EthosJSON", "EthosDomain", "EthosCharts", .product(name: "Mustache", package: "swift-mustache")],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
-      dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore"],
+      dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore", "EthosReport"],
       swiftSettings: strict
     ),
     .target(
@@ -65,7 +80,7 @@ let package = Package(
       name: "EthosTests",
       dependencies: [
         "TestSupport", "EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON",
-        "EthosProjections", "EthosREPL", "EthosCLI",
+        "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],
       swiftSettings: strict

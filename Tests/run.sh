@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command README.md names: installs what the tests need when it is
-# missing (libedit-dev, SQLite headers, tmux, the eventsourcing peer), then
+# missing (libedit-dev, SQLite headers, tmux, chromium for the report tests,
+# the eventsourcing peer), then
 # runs the whole suite with snapshot recording off, so a missing golden fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +12,11 @@ pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# The report tests load pages in a real headless browser (SPEC §16).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python3 -c 'import eventsourcing' 2>/dev/null || python3 -m pip install -q eventsourcing==9.5.6
 

@@ -29,7 +29,7 @@ public struct EthosCommand: ParsableCommand {
       opened or is damaged.
       """,
     version: "ethos 0.1.0",
-    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self],
+    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self],
     defaultSubcommand: Interactive.self
   )
 

@@ -138,6 +138,8 @@ extension Session {
       try compare(left, right, query)
     case .whatIf(let command):
       try whatIf(command)
+    case .report(let path, let compare):
+      try writeReportFile(to: path, asOf: nil, compare: compare)
     }
     return .done
   }

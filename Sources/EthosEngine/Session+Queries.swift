@@ -139,23 +139,30 @@ extension Session {
   /// over the observation events inside its bucket, with every party (and
   /// every lifecycle fact) as it stood at the bucket's end (SPEC §5).
   func trend(_ path: String, by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
-    let head = path.split(separator: ".").first.map(String.init) ?? ""
-    guard !["trend", "who", "history", "show"].contains(head) else {
-      throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+    try trends([path], by: by, state: view, asOfTime: asOfTime)[0]
+  }
+
+  /// `trend` of several paths in one pass over the log (the report's charts).
+  func trends(_ paths: [String], by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> [JSON] {
+    for path in paths {
+      let head = path.split(separator: ".").first.map(String.init) ?? ""
+      guard !["trend", "who", "history", "show"].contains(head) else {
+        throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+      }
+      // A trend follows a number: refuse an object, a list or a word up front.
+      switch try value(at: path, state: view, asOfTime: asOfTime) {
+      case .int, .double, .null: break
+      case .object(let object):
+        let fix = object["value"] != nil
+          ? "did you mean '\(path).value'?" : "pick one of its keys: \(object.keys.joined(separator: ", "))"
+        throw .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
+      case .array:
+        throw .badPath(path, reason: "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'")
+      default:
+        throw .badPath(path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
+      }
     }
-    // A trend follows a number: refuse an object, a list or a word up front.
-    switch try value(at: path, state: view, asOfTime: asOfTime) {
-    case .int, .double, .null: break
-    case .object(let object):
-      let fix = object["value"] != nil
-        ? "did you mean '\(path).value'?" : "pick one of its keys: \(object.keys.joined(separator: ", "))"
-      throw .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
-    case .array:
-      throw .badPath(path, reason: "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'")
-    default:
-      throw .badPath(path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
-    }
-    var points = [JSON]()
+    var points = [[JSON]](repeating: [], count: paths.count)
     let first: Envelope?
     do { first = view.headSeq > 0 ? try store.event(branch, seq: 1) : nil } catch { throw .store(error) }
     if let end = asOfTime ?? view.headTime, let first {
@@ -177,9 +184,11 @@ extension Session {
       var failure: EngineError?
       func close() throws(EngineError) {
         let bucket = buckets[index]
-        let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
-        points.append(
-          .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
+        for (i, path) in paths.enumerated() {
+          let value = try self.value(at: path, state: point, asOfTime: min(bucket.to, end))
+          points[i].append(
+            .object(JSONObject([("from", .string(bucket.from.iso)), ("to", .string(bucket.to.iso)), ("value", value)])))
+        }
         point = base
         index += 1
       }
@@ -204,10 +213,11 @@ extension Session {
       if let failure { throw failure }
       while index < buckets.count { try close() }
     } else {
-      _ = try value(at: path, state: view, asOfTime: asOfTime)
+      for path in paths { _ = try value(at: path, state: view, asOfTime: asOfTime) }
     }
-    return .object(
-      JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
+    return zip(paths, points).map { path, points in
+      .object(JSONObject([("path", .string(path)), ("by", .string(by.rawValue)), ("points", .array(points))]))
+    }
   }
 
   /// The most points a `trend` yields.

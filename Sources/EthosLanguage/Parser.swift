@@ -326,6 +326,11 @@ public enum Parser {
       let path = try a.name(0, "a file path", limit: 4096)
       try a.finish()
       return .source(path: path)
+    case "report":
+      let path = a.positionals.isEmpty ? nil : try a.name(0, "a file path", limit: 4096)
+      let compare = try a.id(option: "compare", what: "a branch name")
+      try a.finish()
+      return .report(path: path, compare: compare)
     case "expect":
       let path = try a.name(0, "a path such as culture.indicators.nps.value", limit: 512)
       if a.positionals.count > 1, a.positionals[1].text == "=", !a.positionals[1].quoted {

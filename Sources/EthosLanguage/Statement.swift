@@ -21,6 +21,8 @@ public enum Statement: Sendable, Equatable {
   case set(Setting)
   case help(topic: String?)
   case quit
+  /// `report [FILE] [compare=B]`: writes the HTML report (SPEC §16).
+  case report(path: String?, compare: String?)
 }
 
 public enum ClockAction: Sendable, Equatable {

@@ -418,6 +418,14 @@ public enum StatementTable {
       words: "what-if", group: .scenarios, syntax: "what-if STATEMENT",
       summary: "the indicators a write would change, appending nothing", options: [], rules: "",
       example: "what-if champion ben", arguments: [ArgumentSpec(.write)]),
+    StatementSpec(
+      words: "report", group: .scenarios, syntax: "report [FILE] [compare=B]",
+      summary: "write the HTML report: matrix, scorecard, trends, coverage, at-risk, audit",
+      options: [OptionSpec("compare", "B", .branch)],
+      rules: "FILE defaults to ethos-report.html (relative to the working directory); one self-contained page, "
+        + "no network and no JavaScript. compare=B shows branch B's matrix and scorecard beside this branch's, "
+        + "the differences marked.",
+      example: "report storm.html compare=storm-plan", arguments: [ArgumentSpec(.file, optional: true)]),
     // scripts & settings
     StatementSpec(
       words: "source", group: .scripts, syntax: "source FILE", summary: "run a script",

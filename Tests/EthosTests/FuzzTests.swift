@@ -28,7 +28,9 @@ import TestSupport
       let text = (try? String(contentsOfFile: Transcripts.root + "/Snapshots/" + name, encoding: .utf8)) ?? ""
       lines += text.split(separator: "\n").map(String.init)
     }
-    return lines.filter { !$0.hasPrefix("source") }
+    // No `source` (reads files) and no `report` (writes one): a mutated
+    // `help report` reshuffled to `report help` would leave files behind.
+    return lines.filter { !$0.hasPrefix("source") && !$0.contains("report") }
   }()
 
   static let badValues = [
@@ -46,7 +48,7 @@ import TestSupport
   /// Every statement with each of its options given a wrong value.
   static var everyOptionWrong: [String] {
     var lines = [String]()
-    for spec in StatementTable.all where spec.words != "source" {
+    for spec in StatementTable.all where spec.words != "source" && spec.words != "report" {
       let names = spec.options.map(\.name) + ["bogus", "mode", "x-y"]
       for name in names {
         for value in badValues {
