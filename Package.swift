@@ -17,6 +17,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+    // CSV for `import-csv` (SPEC §15): yaslab/CSV.swift, not SwiftCSV. It streams
+    // a file through InputStream (SwiftCSV loads and splits the whole text
+    // first), strips a UTF-8 byte-order mark itself, reports bytes that are not
+    // UTF-8 instead of guessing, reads CRLF and LF, and keeps quoted commas,
+    // quotes and line breaks inside a field; the line each record starts on is
+    // counted from the line breaks its fields hold (see CSVTable).
+    .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
   targets: [
     // libedit is variadic C; the shim header wraps it in static inline functions.
@@ -39,9 +46,19 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Rows of survey, helpdesk and HR exports mapped to statements (SPEC §15).
+    .target(
+      name: "EthosImport",
+      dependencies: [
+        "EthosDomain", "EthosLanguage",
+        .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
-      dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore"],
+      dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore", "EthosImport"],
       swiftSettings: strict
     ),
     .target(
@@ -65,7 +82,7 @@ let package = Package(
       name: "EthosTests",
       dependencies: [
         "TestSupport", "EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON",
-        "EthosProjections", "EthosREPL", "EthosCLI",
+        "EthosProjections", "EthosREPL", "EthosCLI", "EthosImport",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],
       swiftSettings: strict

@@ -6,13 +6,16 @@ import EthosJSON
 /// are public (SPEC §4) and an old log must decode forever; see
 /// `Event+Coding.swift` for the payload shapes and upcasts.
 public enum Event: Sendable, Hashable {
+  /// `key`: the external key (an e-mail, an HR number) the party was
+  /// imported under, kept so the next import maps it to the same id (v2).
   case employeeHired(
     id: String, name: String, dept: String, role: String?, level: Level, facing: Bool,
-    orientation: Int, skills: Int)
+    orientation: Int, skills: Int, key: String? = nil)
   case employeeDeparted(id: String, reason: DepartureReason)
   case partnerEngaged(id: String, name: String, kind: PartnerKind)
   case partnerReleased(id: String)
-  case customerRegistered(id: String, name: String, segment: String?)
+  /// `key`: the external key the customer was imported under (v2).
+  case customerRegistered(id: String, name: String, segment: String?, key: String? = nil)
   case customerLost(id: String, reason: String?)
   case championNamed(id: String, area: String?)
   case championStoodDown(id: String)
@@ -125,6 +128,8 @@ public enum EventType: String, Vocabulary {
     case .pulseRecorded: return 2
     // v2: the area's baseline and target.
     case .deficiencyIdentified: return 2
+    // v2: the external key a party was imported under (SPEC §15).
+    case .employeeHired, .customerRegistered: return 2
     default: return 1
     }
   }
