@@ -17,12 +17,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
-    // CSV for `import-csv` (SPEC §15): yaslab/CSV.swift, not SwiftCSV. It streams
-    // a file through InputStream (SwiftCSV loads and splits the whole text
-    // first), strips a UTF-8 byte-order mark itself, reports bytes that are not
-    // UTF-8 instead of guessing, reads CRLF and LF, and keeps quoted commas,
-    // quotes and line breaks inside a field; the line each record starts on is
-    // counted from the line breaks its fields hold (see CSVTable).
+    // CSV for `import-csv` (SPEC §15): yaslab/CSV.swift rather than SwiftCSV.
+    // Its reader hands out one record at a time as raw fields in file order
+    // (SwiftCSV builds a whole keyed table and guesses delimiters), reads
+    // CRLF and LF, and keeps quoted commas, quotes and line breaks inside a
+    // field; the line each record starts on is counted from the line breaks
+    // its fields hold (see CSVTable). Neither library reports line numbers.
+    // ethos checks the bytes are UTF-8 (naming the line of the first bad one)
+    // and drops a byte-order mark before handing it the text.
     .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
   targets: [

@@ -42,26 +42,34 @@ public struct CSVTable: Sendable {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
       throw ImportError(line: 0, "cannot read the file: no such file")
     }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+      throw ImportError(line: 0, "cannot read the file: it is not a regular file")
+    }
+    if let size = attributes?[.size] as? Int, size > maxBytes {
       throw ImportError(line: 0, "the file is \(size) bytes; import-csv reads at most \(maxBytes) — split it")
     }
-    guard let stream = InputStream(fileAtPath: path) else {
+    guard let data = FileManager.default.contents(atPath: path) else {
       throw ImportError(line: 0, "cannot read the file")
     }
-    return try read(stream: stream)
+    return try read(bytes: [UInt8](data))
   }
 
-  /// Reads CSV from memory (tests, fuzzing).
+  /// Reads CSV held in memory. The text is checked to be UTF-8 first (the
+  /// error names the line of the first bad byte) and a byte-order mark is
+  /// dropped; CSV.swift then splits it from the String, which is several
+  /// times faster than its byte-at-a-time InputStream path.
   public static func read(bytes: [UInt8]) throws(ImportError) -> CSVTable {
-    try read(stream: InputStream(data: Data(bytes)))
-  }
-
-  static func read(stream: InputStream) throws(ImportError) -> CSVTable {
+    var body = bytes[...]
+    if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    guard let text = String(validating: body, as: UTF8.self) else {
+      throw ImportError(
+        line: firstInvalidLine(body),
+        "the file is not UTF-8 text (bytes that are not UTF-8 on line \(firstInvalidLine(body))) — save it as CSV UTF-8")
+    }
     let reader: CSVReader
     do {
-      reader = try CSVReader(stream: stream, hasHeaderRow: false)
-    } catch CSVError.cannotReadHeaderRow {
-      throw ImportError(line: 1, "the file is empty — export it again with a header row and at least one row")
+      reader = try CSVReader(string: text, hasHeaderRow: false)
     } catch {
       throw ImportError(line: 1, "cannot read the file (\(error))")
     }
@@ -89,6 +97,29 @@ public struct CSVTable: Sendable {
       throw ImportError(line: 1, "the file is empty — export it again with a header row and at least one row")
     }
     return CSVTable(header: header, headerLine: headerLine, records: records)
+  }
+
+  /// The line holding the first byte that is not part of valid UTF-8.
+  static func firstInvalidLine(_ bytes: ArraySlice<UInt8>) -> Int {
+    var line = 1
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
+      let byte = bytes[index]
+      let length: Int
+      switch byte {
+      case 0x00...0x7F: length = 1
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: return line
+      }
+      guard index + length <= bytes.endIndex else { return line }
+      let sequence = bytes[index..<(index + length)]
+      if length > 1, String(validating: sequence, as: UTF8.self) == nil { return line }
+      if byte == 0x0A { line += 1 }
+      index += length
+    }
+    return line
   }
 
   /// The reader's error, if it is one: running out of bytes is how it says

@@ -56,7 +56,13 @@ public struct ImportRequest: Sendable, Equatable {
       return tokens[index]
     }
     while index < tokens.count {
-      let token = tokens[index]
+      var token = tokens[index]
+      if token.key == nil, !token.quoted, token.text.hasPrefix("--"), let equals = token.text.firstIndex(of: "=") {
+        // `--kind=feedback`: the tokenizer keeps it as one word.
+        token = Token(
+          key: String(token.text[..<equals]), text: String(token.text[token.text.index(after: equals)...]),
+          quoted: false, column: token.column)
+      }
       let flag = token.quoted ? nil : (token.key ?? token.text)
       switch flag {
       case "--kind":
