@@ -44,6 +44,17 @@ public enum Event: Sendable, Hashable {
   case actionCompleted(id: String)
   case eventRetracted(seq: Int, reason: String)
 
+  /// The schema version this event is written at: its type's current one,
+  /// except that a party registered without an external key is written at
+  /// version 1, whose shape it has (so logs and hashes of every typed
+  /// statement stay as they were before keys existed).
+  public var version: Int {
+    switch self {
+    case .employeeHired(_, _, _, _, _, _, _, _, nil), .customerRegistered(_, _, _, nil): return 1
+    default: return type.currentVersion
+    }
+  }
+
   /// The public type name stored in the log.
   public var type: EventType {
     switch self {

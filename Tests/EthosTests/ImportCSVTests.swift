@@ -246,6 +246,8 @@ import TestSupport
     let event = Event.employeeHired(
       id: "e1", name: "E", dept: "d", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, key: "E-1")
     #expect(try Event(type: "EmployeeHired", version: 2, data: event.data) == event)
+    #expect(event.version == 2)
+    #expect(Event.customerRegistered(id: "c1", name: "C", segment: nil).version == 1)
   }
 
   // MARK: fuzz
