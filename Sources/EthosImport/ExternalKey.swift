@@ -10,6 +10,27 @@ public enum ExternalKey {
   /// `-` and 8 hex digits of the key's SHA-256, so it stays stable and
   /// distinct. `nil` when nothing of the key is left.
   public static func id(for key: String) -> String? {
+    // ASCII keys (nearly all): byte by byte.
+    if key.utf8.allSatisfy({ $0 < 0x80 }) {
+      var bytes = [UInt8]()
+      bytes.reserveCapacity(key.utf8.count)
+      for byte in key.utf8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 32)
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."),
+          UInt8(ascii: "_"), UInt8(ascii: "-"):
+          bytes.append(byte)
+        default: bytes.append(UInt8(ascii: "-"))
+        }
+      }
+      let start = bytes.firstIndex { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "_") && $0 != UInt8(ascii: "-") }
+      guard let start else { return nil }
+      let id = String(decoding: bytes[start...], as: UTF8.self)
+      if id.utf8.count > Limits.idLength {
+        return String(id.prefix(Limits.idLength - 9)) + "-" + String(digest(key).prefix(8))
+      }
+      return id
+    }
     var id = ""
     id.reserveCapacity(key.utf8.count)
     for character in key {

@@ -297,6 +297,10 @@ public struct ImportPlanner: Sendable {
   /// `text` in the language's quotes: `\` and `"` escaped, line breaks and
   /// tabs as one space (a statement is one line).
   public static func quoted(_ text: String) -> String {
+    // Most cells need no escaping: one pass over the bytes says so.
+    if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }) {
+      return "\"" + text + "\""
+    }
     var out = "\""
     var lastWasBreak = false
     for scalar in text.unicodeScalars {
@@ -325,6 +329,8 @@ public struct ImportPlanner: Sendable {
   }
 
   static func trimmed(_ text: String) -> String {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+    if first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return text }
     var cell = Substring(text)
     while let first = cell.first, first == " " || first == "\t" { cell = cell.dropFirst() }
     while let last = cell.last, last == " " || last == "\t" { cell = cell.dropLast() }
