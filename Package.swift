@@ -24,6 +24,15 @@ let package = Package(
     // dependencies. Plot's Swift DSL has no SVG vocabulary, so the charts
     // would have been raw strings there anyway.
     .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+    // CSV for `import-csv` (SPEC §15): yaslab/CSV.swift rather than SwiftCSV.
+    // Its reader hands out one record at a time as raw fields in file order
+    // (SwiftCSV builds a whole keyed table and guesses delimiters), reads
+    // CRLF and LF, and keeps quoted commas, quotes and line breaks inside a
+    // field; the line each record starts on is counted from the line breaks
+    // its fields hold (see CSVTable). Neither library reports line numbers.
+    // ethos checks the bytes are UTF-8 (naming the line of the first bad one)
+    // and drops a byte-order mark before handing it the text.
+    .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
   targets: [
     // libedit is variadic C; the shim header wraps it in static inline functions.
@@ -54,9 +63,21 @@ let package = Package(
       dependencies: ["EthosJSON", "EthosDomain", "EthosCharts", .product(name: "Mustache", package: "swift-mustache")],
       swiftSettings: strict
     ),
+    // Rows of survey, helpdesk and HR exports mapped to statements (SPEC §15).
+    .target(
+      name: "EthosImport",
+      dependencies: [
+        "EthosDomain", "EthosLanguage",
+        .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
-      dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore", "EthosReport"],
+      dependencies: [
+        "EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore", "EthosReport", "EthosImport",
+      ],
       swiftSettings: strict
     ),
     .target(
@@ -80,7 +101,7 @@ let package = Package(
       name: "EthosTests",
       dependencies: [
         "TestSupport", "EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON",
-        "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport",
+        "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport", "EthosImport",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],
       swiftSettings: strict

@@ -29,7 +29,10 @@ public struct EthosCommand: ParsableCommand {
       opened or is damaged.
       """,
     version: "ethos 0.1.0",
-    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self],
+    subcommands: [
+      Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self,
+      ImportCSV.self,
+    ],
     defaultSubcommand: Interactive.self
   )
 
@@ -283,6 +286,65 @@ struct Import: ParsableCommand {
     let ok = session.importTrail(path: file)
     // A failed import into a store it created leaves no new file behind.
     if !ok, !existed { options.removeCreatedStore() }
+    throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+/// `ethos import-csv FILE --kind K [--map FIELD=COLUMN]… [--preset P] [--dry-run] [--bail]` (SPEC §15).
+struct ImportCSV: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import-csv", abstract: "Turn the rows of a survey, helpdesk or HR export into statements.",
+    discussion: """
+      Kinds: feedback, complaints, interactions, pulse, customers, employees. Presets: nps (a generic NPS \
+      survey export), zendesk (helpdesk tickets with satisfaction ratings), qualtrics (with its two extra \
+      header rows). Each row is decided like a typed statement with origin FILE:LINE; rows already imported \
+      are skipped. Exit 1 when any row was refused.
+      """)
+
+  @Argument(help: "The CSV file (UTF-8, with or without a byte-order mark).")
+  var file: String
+
+  @Option(help: "What the rows are: feedback, complaints, interactions, pulse, customers or employees.")
+  var kind: String?
+
+  @Option(help: ArgumentHelp("Which column holds a field (repeatable).", valueName: "FIELD=COLUMN"))
+  var map: [String] = []
+
+  @Option(help: "A built-in mapping: nps, zendesk or qualtrics.")
+  var preset: String?
+
+  @Option(name: .customLong("date-format"), help: "A strftime-style format for times that are not ISO 8601.")
+  var dateFormat: String?
+
+  @Flag(name: .customLong("dry-run"), help: "Append nothing; print the summary and the indicators it would change.")
+  var dryRun = false
+
+  @Flag(help: "Stop at the first refused row.")
+  var bail = false
+
+  @Option(help: "Output format: table, json or csv.")
+  var format: EthosLanguage.OutputFormat = .table
+
+  @OptionGroup var options: StoreOptions
+
+  func validate() throws {
+    if kind == nil, preset == nil { throw ValidationError("give --kind K or --preset P") }
+    for entry in map where !entry.contains("=") || entry.hasPrefix("=") || entry.hasSuffix("=") {
+      throw ValidationError("--map takes FIELD=COLUMN (got '\(entry)')")
+    }
+  }
+
+  func run() throws {
+    let maps = map.compactMap { entry -> ImportRequest.FieldMap? in
+      guard let equals = entry.firstIndex(of: "=") else { return nil }
+      return ImportRequest.FieldMap(
+        field: String(entry[..<equals]).lowercased(), column: String(entry[entry.index(after: equals)...]))
+    }
+    let request = ImportRequest(
+      path: file, kind: kind, maps: maps, preset: preset, dateFormat: dateFormat, dryRun: dryRun, bail: bail)
+    let session = try options.openSession(format: format)
+    session.importCSV(request)
+    session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }

@@ -5,11 +5,12 @@
 public enum Command: Sendable, Hashable {
   case hire(
     id: String, name: String, dept: String, role: String?, level: Level, facing: Bool,
-    orientation: Int, skills: Int)
+    orientation: Int, skills: Int, key: String? = nil)
   case depart(id: String, reason: DepartureReason)
   case engage(id: String, name: String, kind: PartnerKind)
   case release(id: String)
-  case registerCustomer(id: String, name: String, segment: String?)
+  /// `key`: the external key of an imported customer (SPEC §15).
+  case registerCustomer(id: String, name: String, segment: String?, key: String? = nil)
   case lose(id: String, reason: String?)
   case nameChampion(id: String, area: String?)
   case standDownChampion(id: String)

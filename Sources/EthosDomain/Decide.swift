@@ -5,11 +5,11 @@
 public func decide(_ command: Command, state: State, now: Timestamp) throws(DomainError) -> [Event] {
   var check = Rules(state: state)
   switch command {
-  case .hire(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+  case .hire(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
     try check.newId(id)
     return [.employeeHired(
       id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
-      skills: skills)]
+      skills: skills, key: key)]
   case .depart(let id, let reason):
     let employee = try check.employee(id)
     guard employee.active else { throw .alreadyDeparted(id, on: employee.departedAt) }
@@ -21,9 +21,9 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     let partner = try check.partner(id)
     guard partner.active else { throw .alreadyReleased(id, on: partner.releasedAt) }
     return [.partnerReleased(id: id)]
-  case .registerCustomer(let id, let name, let segment):
+  case .registerCustomer(let id, let name, let segment, let key):
     try check.newId(id)
-    return [.customerRegistered(id: id, name: name, segment: segment)]
+    return [.customerRegistered(id: id, name: name, segment: segment, key: key)]
   case .lose(let id, let reason):
     let customer = try check.customer(id)
     guard customer.active else { throw .alreadyLost(id, on: customer.lostAt) }

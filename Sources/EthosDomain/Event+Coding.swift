@@ -53,7 +53,8 @@ extension Event {
   public var data: JSON {
     var o = JSONObject()
     switch self {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
+      o["key"] = key.map(JSON.string)
       o["id"] = .string(id)
       o["name"] = .string(name)
       o["dept"] = .string(dept)
@@ -69,7 +70,8 @@ extension Event {
       o["id"] = .string(id)
       o["name"] = .string(name)
       o["kind"] = .string(kind.rawValue)
-    case .customerRegistered(let id, let name, let segment):
+    case .customerRegistered(let id, let name, let segment, let key):
+      o["key"] = key.map(JSON.string)
       o["id"] = .string(id)
       o["name"] = .string(name)
       o["segment"] = segment.map(JSON.string)
@@ -285,14 +287,18 @@ struct PayloadReader {
       return .employeeHired(
         id: try string("id"), name: try string("name"), dept: try string("dept"),
         role: try optionalString("role"), level: try word("level", as: Level.self),
-        facing: try bool("facing"), orientation: try int("orientation"), skills: try int("skills"))
+        facing: try bool("facing"), orientation: try int("orientation"), skills: try int("skills"),
+        key: version >= 2 ? try optionalString("key") : nil)
     case .employeeDeparted:
       return .employeeDeparted(id: try string("id"), reason: try word("reason", as: DepartureReason.self))
     case .partnerEngaged:
       return .partnerEngaged(id: try string("id"), name: try string("name"), kind: try word("kind", as: PartnerKind.self))
     case .partnerReleased: return .partnerReleased(id: try string("id"))
     case .customerRegistered:
-      return .customerRegistered(id: try string("id"), name: try string("name"), segment: try optionalString("segment"))
+      // v1 had no external key.
+      return .customerRegistered(
+        id: try string("id"), name: try string("name"), segment: try optionalString("segment"),
+        key: version >= 2 ? try optionalString("key") : nil)
     case .customerLost: return .customerLost(id: try string("id"), reason: try optionalString("reason"))
     case .championNamed: return .championNamed(id: try string("id"), area: try optionalString("area"))
     case .championStoodDown: return .championStoodDown(id: try string("id"))

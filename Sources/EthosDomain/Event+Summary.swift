@@ -4,11 +4,11 @@ extension Event {
   /// A one-line human summary, as shown by confirmations and `history`.
   public var summary: String {
     switch self {
-    case .employeeHired(let id, let name, let dept, _, let level, _, _, _):
+    case .employeeHired(let id, let name, let dept, _, let level, _, _, _, _):
       return "\(id) \"\(name)\" (\(dept), \(level.rawValue))"
     case .employeeDeparted(let id, let reason): return "\(id) (\(reason.rawValue))"
     case .partnerEngaged(let id, let name, let kind): return "\(id) \"\(name)\" (\(kind.rawValue))"
-    case .customerRegistered(let id, let name, let segment):
+    case .customerRegistered(let id, let name, let segment, _):
       return "\(id) \"\(name)\"" + (segment.map { " (\($0))" } ?? "")
     case .customerLost(let id, let reason): return id + (reason.map { " (\(Event.clip($0)))" } ?? "")
     case .championNamed(let id, let area): return id + (area.map { " (\($0))" } ?? "")
@@ -45,8 +45,8 @@ extension Event {
   /// Every id this event names, for `history who=`.
   public var ids: [String] {
     switch self {
-    case .employeeHired(let id, _, _, _, _, _, _, _), .employeeDeparted(let id, _), .partnerEngaged(let id, _, _),
-      .partnerReleased(let id), .customerRegistered(let id, _, _), .customerLost(let id, _),
+    case .employeeHired(let id, _, _, _, _, _, _, _, _), .employeeDeparted(let id, _), .partnerEngaged(let id, _, _),
+      .partnerReleased(let id), .customerRegistered(let id, _, _, _), .customerLost(let id, _),
       .championNamed(let id, _), .championStoodDown(let id), .serviceTeamJoined(let id),
       .serviceTeamLeft(let id), .promiseKept(let id), .promiseBroken(let id), .stressEnded(let id),
       .actionCompleted(let id), .deficiencyIdentified(let id, _, _, _, _):

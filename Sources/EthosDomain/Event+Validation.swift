@@ -25,14 +25,15 @@ extension Event {
   /// The command that decides to this event.
   func command(targetType: String?) -> Command {
     switch self {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
       return .hire(
         id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
-        skills: skills)
+        skills: skills, key: key)
     case .employeeDeparted(let id, let reason): return .depart(id: id, reason: reason)
     case .partnerEngaged(let id, let name, let kind): return .engage(id: id, name: name, kind: kind)
     case .partnerReleased(let id): return .release(id: id)
-    case .customerRegistered(let id, let name, let segment): return .registerCustomer(id: id, name: name, segment: segment)
+    case .customerRegistered(let id, let name, let segment, let key):
+      return .registerCustomer(id: id, name: name, segment: segment, key: key)
     case .customerLost(let id, let reason): return .lose(id: id, reason: reason)
     case .championNamed(let id, let area): return .nameChampion(id: id, area: area)
     case .championStoodDown(let id): return .standDownChampion(id: id)
@@ -85,13 +86,14 @@ extension Event {
       guard value.isRecordable else { throw .malformed(field, "\(value.seconds) is outside years 0000 to 9999") }
     }
     switch self {
-    case .employeeHired(let eid, let name, let dept, let role, _, _, let orientation, let skills):
+    case .employeeHired(let eid, let name, let dept, let role, _, _, let orientation, let skills, let key):
       try id("id", eid)
       try text("name", name, limit: EventLimits.nameLength)
       try id("dept", dept)
       try text("role", role, limit: EventLimits.nameLength)
       try range("orientation", orientation, 1...5)
       try range("skills", skills, 1...5)
+      try text("key", key, limit: EventLimits.nameLength)
     case .employeeDeparted(let eid, _), .partnerReleased(let eid), .championStoodDown(let eid),
       .serviceTeamJoined(let eid), .serviceTeamLeft(let eid), .promiseKept(let eid), .promiseBroken(let eid),
       .stressEnded(let eid), .actionCompleted(let eid):
@@ -99,9 +101,10 @@ extension Event {
     case .partnerEngaged(let eid, let name, _):
       try id("id", eid)
       try text("name", name, limit: EventLimits.nameLength)
-    case .customerRegistered(let eid, let name, let segment):
+    case .customerRegistered(let eid, let name, let segment, let key):
       try id("id", eid)
       try text("name", name, limit: EventLimits.nameLength)
+      try text("key", key, limit: EventLimits.nameLength)
       try text("segment", segment, limit: EventLimits.nameLength)
     case .customerLost(let eid, let reason):
       try id("id", eid)

@@ -6,13 +6,16 @@ import EthosJSON
 /// are public (SPEC §4) and an old log must decode forever; see
 /// `Event+Coding.swift` for the payload shapes and upcasts.
 public enum Event: Sendable, Hashable {
+  /// `key`: the external key (an e-mail, an HR number) the party was
+  /// imported under, kept so the next import maps it to the same id (v2).
   case employeeHired(
     id: String, name: String, dept: String, role: String?, level: Level, facing: Bool,
-    orientation: Int, skills: Int)
+    orientation: Int, skills: Int, key: String? = nil)
   case employeeDeparted(id: String, reason: DepartureReason)
   case partnerEngaged(id: String, name: String, kind: PartnerKind)
   case partnerReleased(id: String)
-  case customerRegistered(id: String, name: String, segment: String?)
+  /// `key`: the external key the customer was imported under (v2).
+  case customerRegistered(id: String, name: String, segment: String?, key: String? = nil)
   case customerLost(id: String, reason: String?)
   case championNamed(id: String, area: String?)
   case championStoodDown(id: String)
@@ -40,6 +43,17 @@ public enum Event: Sendable, Hashable {
   case actionPlanned(id: String, deficiency: String, owner: String, due: Timestamp, what: String?)
   case actionCompleted(id: String)
   case eventRetracted(seq: Int, reason: String)
+
+  /// The schema version this event is written at: its type's current one,
+  /// except that a party registered without an external key is written at
+  /// version 1, whose shape it has (so logs and hashes of every typed
+  /// statement stay as they were before keys existed).
+  public var version: Int {
+    switch self {
+    case .employeeHired(_, _, _, _, _, _, _, _, nil), .customerRegistered(_, _, _, nil): return 1
+    default: return type.currentVersion
+    }
+  }
 
   /// The public type name stored in the log.
   public var type: EventType {
@@ -125,6 +139,8 @@ public enum EventType: String, Vocabulary {
     case .pulseRecorded: return 2
     // v2: the area's baseline and target.
     case .deficiencyIdentified: return 2
+    // v2: the external key a party was imported under (SPEC §15).
+    case .employeeHired, .customerRegistered: return 2
     default: return 1
     }
   }

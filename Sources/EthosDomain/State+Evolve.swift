@@ -12,11 +12,12 @@ extension State {
     if !skip.isEmpty, skip.contains(recorded.seq) { return }
     let seq = recorded.seq
     switch recorded.event {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills):
+    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
       owners[id] = .employee
       employees[id] = Employee(
         id: id, name: name, dept: dept, role: role, level: level, facing: facing,
         orientation: orientation, skills: skills, hiredAt: at, hiredSeq: seq, recent: [seq])
+      employees[id]?.key = key
       if !departments.contains(dept) { departments.append(dept) }
     case .employeeDeparted(let id, let reason):
       employees[id]?.departedAt = at
@@ -30,10 +31,11 @@ extension State {
     case .partnerReleased(let id):
       partners[id]?.releasedAt = at
       note(seq, party: id)
-    case .customerRegistered(let id, let name, let segment):
+    case .customerRegistered(let id, let name, let segment, let key):
       owners[id] = .customer
       customers[id] = Customer(
         id: id, name: name, segment: segment, registeredAt: at, registeredSeq: seq, recent: [seq])
+      customers[id]?.key = key
     case .customerLost(let id, let reason):
       guard let customer = customers[id], customer.active else { return }
       customers[id]?.lostAt = at

@@ -6,7 +6,7 @@
 /// state is folded from the log instead.
 extension State {
   /// The projection version snapshots are tagged with.
-  public static let snapshotVersion = 3
+  public static let snapshotVersion = 4
 
   /// The state as snapshot bytes.
   public func snapshotBytes() -> [UInt8] {
@@ -250,7 +250,7 @@ struct SnapshotWriter {
     bool(e.champion); string(e.championArea); bool(e.onTeam)
     count(e.trained.count)
     for topic in TrainingTopic.allCases where e.trained.contains(topic) { string(topic.rawValue) }
-    tally(e.served); tally(e.servedCustomers); tally(e.receivedStaff); ints(e.recent)
+    tally(e.served); tally(e.servedCustomers); tally(e.receivedStaff); ints(e.recent); string(e.key)
   }
 
   mutating func customer(_ c: Customer) {
@@ -259,7 +259,7 @@ struct SnapshotWriter {
     bool(c.everComplained); int(c.feedbackCount); int(c.feedbackSum); int(c.feedbackGood); bool(c.hadLowFeedback)
     count(c.openLoops.count)
     for opened in c.openLoops { time(opened) }
-    ints(c.recent)
+    ints(c.recent); string(c.key)
   }
 }
 
@@ -406,6 +406,7 @@ struct SnapshotReader {
     e.servedCustomers = try tally()
     e.receivedStaff = try tally()
     e.recent = try ints()
+    e.key = try optionalString()
     return e
   }
 
@@ -425,6 +426,7 @@ struct SnapshotReader {
     c.hadLowFeedback = try bool()
     for _ in 0..<(try count()) { c.openLoops.append(try timestamp()) }
     c.recent = try ints()
+    c.key = try optionalString()
     return c
   }
 }

@@ -153,6 +153,8 @@ public struct Employee: Sendable, Equatable {
   public var orientation: Int
   public var skills: Int
   public var hiredAt: Timestamp
+  /// The external key the employee was imported under (SPEC §15).
+  public var key: String?
   /// The seq of the hire, for listing in hire order.
   public var hiredSeq = 0
   public var departedAt: Timestamp?
@@ -178,6 +180,8 @@ public struct Customer: Sendable, Equatable {
   public var name: String
   public var segment: String?
   public var registeredAt: Timestamp
+  /// The external key the customer was imported under (SPEC §15).
+  public var key: String?
   /// The seq of the registration, for listing in that order.
   public var registeredSeq = 0
   public var lostAt: Timestamp?

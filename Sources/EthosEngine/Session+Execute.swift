@@ -112,6 +112,8 @@ extension Session {
       }
     case .source(let path):
       try source(path, from: origin)
+    case .importCSV(let request):
+      if try !importCSV(request, origin: origin) { return .failed }
     case .help(let topic):
       for line in try Help.render(topic: topic) {
         // On a terminal, long lines wrap under their text, not at column 0.
@@ -158,7 +160,7 @@ extension Session {
       for event in events {
         seq += 1
         state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: event))
-        emitConfirmation(seq: seq, event: event)
+        if confirmWrites { emitConfirmation(seq: seq, event: event) }
       }
       if let count = batch?.entries.count, count >= batchSize { try commitBatch(reopen: true) }
       return
@@ -226,7 +228,11 @@ extension Session {
     var command = line.trimmingSpaces
     // A pulse answer is anonymous: the stored statement names the department
     // only, even when it was typed with the employee's id.
-    if case .pulseRecorded(let dept?, let score)? = events.first { command = "pulse dept=\(dept) score=\(score)" }
+    if case .pulseRecorded(let dept?, let score)? = events.first {
+      // An imported answer keeps its row key (see ImportKeyMark).
+      let mark = ImportKeyMark.recorded(in: command).map { ImportKeyMark.marker + $0 } ?? ""
+      command = "pulse dept=\(dept) score=\(score)" + mark
+    }
     let origin = origin.recorded
     return events.map {
       PendingEvent(
@@ -241,7 +247,7 @@ extension Session {
     for (event, envelope) in zip(events, envelopes) {
       state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
       if case .eventRetracted = event { retracted = true }
-      emitConfirmation(seq: envelope.seq, event: event)
+      if confirmWrites { emitConfirmation(seq: envelope.seq, event: event) }
     }
     if retracted, let rebuilt = try? loadState(upTo: nil) { state = rebuilt }
     snapshotIfDue()

@@ -79,6 +79,9 @@ public final class Session {
   public var snapshotInterval = 10_000
   /// The seq of the newest snapshot this session read or wrote on its branch.
   var lastSnapshotSeq = 0
+  /// Whether writes print their confirmation line (`import-csv` prints a
+  /// summary instead of one line per event).
+  var confirmWrites = true
   /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
   public var color = false
   /// The width tables must fit: the terminal's, `nil` off a terminal (SPEC §6).

@@ -316,6 +316,12 @@ struct Args {
     return try Args.bounded(token, limit: Limits.nameLength)
   }
 
+  /// `key=`: an external key (an e-mail, a requester id), bounded like a name.
+  mutating func key() throws(Diagnostic) -> String? {
+    guard let token = option("key") else { return nil }
+    return try Args.bounded(token, limit: Limits.nameLength)
+  }
+
   mutating func id(option name: String, what: String) throws(Diagnostic) -> String? {
     guard let token = option(name) else { return nil }
     return try Args.validId(token, what: what)

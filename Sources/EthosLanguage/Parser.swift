@@ -36,6 +36,8 @@ public enum Parser {
         throw Diagnostic("what-if takes a write statement such as 'what-if champion ben'", column: rest.first?.column ?? endColumn)
       }
       return .whatIf(command)
+    case "import-csv":
+      return .importCSV(try ImportRequest.parse(rest, endColumn: endColumn))
     case "exit", "quit":
       var args = Args(spec: spec("quit"), tokens: rest, endColumn: endColumn)
       try args.finish()
@@ -92,7 +94,8 @@ public enum Parser {
       let command = Command.hire(
         id: id, name: name, dept: try a.id(option: "dept", what: "a department") ?? "general",
         role: try a.text(option: "role"), level: level, facing: facing == .yes,
-        orientation: try a.int("orientation", 1...5) ?? 3, skills: try a.int("skills", 1...5) ?? 3)
+        orientation: try a.int("orientation", 1...5) ?? 3, skills: try a.int("skills", 1...5) ?? 3,
+        key: try a.key())
       try a.finish()
       return .write(command)
     case "depart":
@@ -112,7 +115,8 @@ public enum Parser {
     case "customer":
       let id = try a.id(0, "a customer id")
       let name = try a.name(1, "the customer's name in quotes")
-      let command = Command.registerCustomer(id: id, name: name, segment: try a.text(option: "segment"))
+      let command = Command.registerCustomer(
+        id: id, name: name, segment: try a.text(option: "segment"), key: try a.key())
       try a.finish()
       return .write(command)
     case "lose":

@@ -17,6 +17,7 @@ public enum Statement: Sendable, Equatable {
   case compare(String, String, Query)
   case whatIf(Command)
   case source(path: String)
+  case importCSV(ImportRequest)
   case expect(path: String, op: ExpectOperator, value: ExpectValue)
   case set(Setting)
   case help(topic: String?)

@@ -167,14 +167,15 @@ public enum StatementTable {
     // people
     StatementSpec(
       words: "hire", group: .people,
-      syntax: "hire ID \"NAME\" [dept=D] [role=R] [level=staff|manager|leader] [facing=yes|no] [orientation=1-5] [skills=1-5]",
+      syntax: "hire ID \"NAME\" [dept=D] [role=R] [level=staff|manager|leader] [facing=yes|no] [orientation=1-5] [skills=1-5] [key=K]",
       summary: "hire an employee (EmployeeHired)",
       options: [
         OptionSpec("dept", "D", .ref(.department)), OptionSpec("role", "R"), OptionSpec("level", Level.self),
         OptionSpec("facing", YesNo.self), OptionSpec("orientation", "1-5", values: ["1", "2", "3", "4", "5"]),
-        OptionSpec("skills", "1-5", values: ["1", "2", "3", "4", "5"]),
+        OptionSpec("skills", "1-5", values: ["1", "2", "3", "4", "5"]), OptionSpec("key", "K"),
       ],
-      rules: "ID must be new. Defaults: dept=general level=staff facing=yes orientation=3 skills=3.",
+      rules: "ID must be new. Defaults: dept=general level=staff facing=yes orientation=3 skills=3. "
+        + "key= keeps the external key (an HR number, an e-mail) an import knows the employee by.",
       example: "hire ana \"Ana Lima\" dept=front-desk level=manager orientation=5 skills=4", arguments: [.free, .free]),
     StatementSpec(
       words: "depart", group: .people, syntax: "depart EMP [reason=resigned|dismissed|retired|other]",
@@ -188,9 +189,10 @@ public enum StatementTable {
       words: "release", group: .people, syntax: "release PARTNER", summary: "end a partnership (PartnerReleased)",
       options: [], rules: "PARTNER must be engaged.", example: "release linens", arguments: [.ref(.engagedPartner)]),
     StatementSpec(
-      words: "customer", group: .people, syntax: "customer ID \"NAME\" [segment=S]",
-      summary: "register a customer (CustomerRegistered)", options: [OptionSpec("segment", "S", .ref(.segment))],
-      rules: "ID must be new.", example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
+      words: "customer", group: .people, syntax: "customer ID \"NAME\" [segment=S] [key=K]",
+      summary: "register a customer (CustomerRegistered)",
+      options: [OptionSpec("segment", "S", .ref(.segment)), OptionSpec("key", "K")],
+      rules: "ID must be new. key= keeps the external key (an e-mail, a requester id) an import knows the customer by.", example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
     StatementSpec(
       words: "lose", group: .people, syntax: "lose CUST [\"reason\"]", summary: "a customer goes away (CustomerLost)",
       options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\"", arguments: [.ref(.activeCustomer), .note]),
@@ -432,6 +434,15 @@ public enum StatementTable {
       options: [],
       rules: "A relative FILE is read from the folder of the script that sources it, else from the working directory. "
         + "Writes commit in batches; Ctrl-C in the REPL stops the script between two statements.", example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
+    StatementSpec(
+      words: "import-csv", group: .scripts,
+      syntax: "import-csv FILE --kind K [--map FIELD=COLUMN]… [--preset P] [--date-format F] [--dry-run] [--bail]",
+      summary: "turn the rows of a survey, helpdesk or HR export into statements",
+      options: [],
+      rules: "K is feedback, complaints, interactions, pulse, customers or employees; P is nps, zendesk or qualtrics "
+        + "(a preset also sets the kind). A relative FILE is read from the folder of the script that names it. "
+        + "Each row is decided like a typed statement, with origin FILE:LINE; a row already imported is skipped.",
+      example: "import-csv surveys/q3.csv --preset nps", arguments: [ArgumentSpec(.file)]),
     StatementSpec(
       words: "expect", group: .scripts, syntax: "expect PATH ==|!=|<|<=|>|>= VALUE",
       summary: "assert on the JSON of a query; a failed expect is an error", options: [],

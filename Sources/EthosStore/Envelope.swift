@@ -176,7 +176,7 @@ public struct PendingEvent: Sendable, Equatable {
     origin: String, command: String
   ) {
     self.init(
-      type: event.type.rawValue, version: event.type.currentVersion, occurredAt: occurredAt,
+      type: event.type.rawValue, version: event.version, occurredAt: occurredAt,
       occurredAtISO: occurredAtISO ?? occurredAt.iso, recordedAt: recordedAt, actor: actor, origin: origin,
       command: command, data: event.canonicalData)
   }

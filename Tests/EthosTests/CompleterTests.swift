@@ -64,7 +64,7 @@ import TestSupport
     ("frobnicate ", []),
     // people
     ("hire zoe ", []),
-    ("hire zoe \"Zoe\" ", ["dept=", "role=", "level=", "facing=", "orientation=", "skills="]),
+    ("hire zoe \"Zoe\" ", ["dept=", "role=", "level=", "facing=", "orientation=", "skills=", "key="]),
     ("hire zoe \"Zoe\" level=", ["staff", "manager", "leader"]),
     ("hire zoe \"Zoe\" dept=", ["front-desk", "general", "housekeeping"]),
     ("hire zoe \"Zoe\" facing=y", ["yes"]),

@@ -82,15 +82,14 @@ import TestSupport
     #expect(h.run("clock 2021-04-01", "hire cy \"Cy\"") == "@34 EmployeeHired cy \"Cy\" (general, staff)\n")
   }
 
-  /// No event type has changed shape yet (every type is at version 1), so
-  /// there is no upcast to test; what is pinned is the contract that a
-  /// version this ethos does not know is refused by name, never guessed.
+  /// A version this ethos does not know is refused by name, never guessed
+  /// (EmployeeHired is at version 2: the external key of an import).
   @Test func aNewerVersionIsRefusedByName() throws {
     let envelope = try #require(try Self.envelopes().first)
     #expect(
       throws: EventDecodingError(
-        type: "EmployeeHired", version: 2, reason: "version 2 is newer than this ethos understands (1); upgrade ethos")
-    ) { _ = try Event(type: "EmployeeHired", version: 2, data: try JSON.parse(envelope.data)) }
+        type: "EmployeeHired", version: 3, reason: "version 3 is newer than this ethos understands (2); upgrade ethos")
+    ) { _ = try Event(type: "EmployeeHired", version: 3, data: try JSON.parse(envelope.data)) }
     #expect(throws: EventDecodingError(type: "EmployeeRehired", version: 1, reason: "unknown event type")) {
       _ = try Event(type: "EmployeeRehired", version: 1, data: try JSON.parse(envelope.data))
     }

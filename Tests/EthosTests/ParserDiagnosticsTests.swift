@@ -153,7 +153,7 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
       "engage x \"X\"", "engage needs kind= (vendor or subcontractor) — usage: engage ID \"NAME\" kind=vendor|subcontractor"),
     DiagnosticCase("pulse ben", "pulse needs score= (0-10) — usage: pulse dept=D score=0-10 (or pulse EMP score=0-10)"),
     DiagnosticCase(
-      "customer c1", "customer needs the customer's name in quotes — usage: customer ID \"NAME\" [segment=S]"),
+      "customer c1", "customer needs the customer's name in quotes — usage: customer ID \"NAME\" [segment=S] [key=K]"),
     DiagnosticCase("depart", "depart needs an employee id — usage: depart EMP [reason=resigned|dismissed|retired|other]"),
     DiagnosticCase(
       "depart ben now", "unexpected 'now' — usage: depart EMP [reason=resigned|dismissed|retired|other]", at: "now"),

@@ -128,8 +128,8 @@ import TestSupport
     let fields: [(String, Any, Int)] = [
       ("State", State(), 20), ("CultureTally", CultureTally(), 18), ("MatrixTally", MatrixTally(), 5),
       ("Tally", Tally(), 3),
-      ("Employee", Employee(id: "", name: "", dept: "", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, hiredAt: t), 20),
-      ("Customer", Customer(id: "", name: "", segment: nil, registeredAt: t), 18),
+      ("Employee", Employee(id: "", name: "", dept: "", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, hiredAt: t), 21),
+      ("Customer", Customer(id: "", name: "", segment: nil, registeredAt: t), 19),
       ("Partner", Partner(id: "", name: "", kind: .vendor, engagedAt: t), 8),
       ("Promise", Promise(id: "", by: "", to: "", due: t, what: nil, madeAt: t), 8),
       ("StressWindow", StressWindow(id: "", kind: .other, severity: 1, scope: .org, note: nil, beganAt: t), 7),

@@ -1,0 +1,482 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import EthosDomain
+import EthosImport
+import EthosJSON
+import EthosLanguage
+import EthosStore
+
+/// What one `import-csv` did (SPEC §15).
+public struct ImportSummary: Sendable, Equatable {
+  public var rows = 0
+  public var imported = 0
+  public var events = 0
+  /// Rows whose key is already recorded in the log (or earlier in the file).
+  public var alreadyImported = 0
+  /// Helpdesk tickets with no satisfaction rating given.
+  public var withoutRating = 0
+  public var refused = 0
+
+  /// `1,204 rows: 1,201 imported (3,050 events), 3 refused`.
+  public var line: String {
+    var text = "\(Self.grouped(rows)) \(rows == 1 ? "row" : "rows"): \(Self.grouped(imported)) imported "
+    text += "(\(Self.grouped(events)) \(events == 1 ? "event" : "events"))"
+    if alreadyImported > 0 { text += ", \(Self.grouped(alreadyImported)) already imported" }
+    if withoutRating > 0 { text += ", \(Self.grouped(withoutRating)) without a rating" }
+    return text + ", \(Self.grouped(refused)) refused"
+  }
+
+  var json: JSON {
+    .object(
+      JSONObject([
+        ("rows", .int(rows)), ("imported", .int(imported)), ("events", .int(events)),
+        ("alreadyImported", .int(alreadyImported)), ("withoutRating", .int(withoutRating)), ("refused", .int(refused)),
+      ]))
+  }
+
+  static func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0, (digits.count - index) % 3 == 0 { out += "," }
+      out.append(digit)
+    }
+    return value < 0 ? "-" + out : out
+  }
+}
+
+/// How the import records a row's key with its events: a comment at the end
+/// of the stored statement text (`… # import-csv key="R_1"`), so the text
+/// still parses to the same statement and a later import finds the key.
+enum ImportKeyMark {
+  static let marker = " # import-csv key="
+
+  static func comment(for key: String) -> String { marker + ImportPlanner.quoted(key) }
+
+  /// The recorded key (as quoted) in a stored statement text, if any.
+  static func recorded(in command: String) -> Substring? {
+    let bytes = command.utf8
+    let mark = markerBytes
+    guard bytes.count > mark.count, bytes.contains(UInt8(ascii: "#")) else { return nil }
+    var index = bytes.index(bytes.endIndex, offsetBy: -mark.count)
+    while true {
+      if bytes[index...].starts(with: mark) { return Substring(bytes[bytes.index(index, offsetBy: mark.count)...]) }
+      if index == bytes.startIndex { return nil }
+      index = bytes.index(before: index)
+    }
+  }
+
+  private static let markerBytes = Array(marker.utf8)
+}
+
+extension Session {
+  /// `ethos import-csv …` from the command line: paths relative to the
+  /// working directory. Returns `false` when any row was refused.
+  @discardableResult
+  public func importCSV(_ request: ImportRequest) -> Bool {
+    let before = failures
+    do {
+      _ = try importCSV(request, origin: .repl)
+    } catch {
+      report(error, .repl)
+    }
+    console.flush()
+    return failures == before
+  }
+
+  /// Runs `import-csv`: reads the file, maps each row to statements and runs
+  /// them through the ordinary write path, in time order, with origin
+  /// `FILE:LINE`. Returns whether every row was imported or skipped.
+  func importCSV(_ request: ImportRequest, origin: Origin) throws(EngineError) -> Bool {
+    var path = request.path
+    var name = request.path
+    if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {
+      if let slash = current.path.lastIndex(of: "/") { path = String(current.path[...slash]) + request.path }
+      if let slash = current.name.lastIndex(of: "/") { name = Session.tidy(String(current.name[...slash]) + request.path) }
+    }
+    try commitBatch()
+    try catchUp()
+    var run = ImportRun(name: name, request: request)
+    var plans: [RowPlan] = []
+    do throws(ImportError) {
+      let table = try CSVTable.read(path: path)
+      let planner = try ImportPlanner(
+        kind: request.kind, preset: request.preset, maps: request.maps, dateFormat: request.dateFormat,
+        header: table.header, headerLine: table.headerLine)
+      plans.reserveCapacity(table.records.count)
+      rows: for record in table.records.dropFirst(planner.extraHeaderRows) {
+        run.summary.rows += 1
+        switch planner.plan(record) {
+        case .success(let plan): plans.append(plan)
+        case .failure(let error):
+          refuse(error, &run)
+          if request.bail { break rows }
+        }
+      }
+    } catch {
+      // The file as a whole cannot be imported: its one error line says why.
+      refuse(error, &run)
+      return false
+    }
+    if !(request.bail && run.summary.refused > 0), !plans.isEmpty {
+      // Time order; rows without a time (customer and staff lists) first,
+      // in file order, as are rows of the same time.
+      plans = plans.enumerated().sorted { a, b in
+        switch (a.element.time, b.element.time) {
+        case (nil, nil): return a.offset < b.offset
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let x?, let y?): return x < y || (x == y && a.offset < b.offset)
+        }
+      }.map(\.element)
+      try apply(plans, &run)
+    }
+    emitSummary(run)
+    return run.summary.refused == 0
+  }
+
+  /// Reports a row (or the file) as refused: `FILE:LINE: error: …`.
+  private func refuse(_ error: ImportError, _ run: inout ImportRun) {
+    failures += 1
+    run.summary.refused += 1
+    let at = error.line > 0 ? "\(run.name):\(error.line): " : "\(run.name): "
+    emitError(at + "error: " + error.message)
+  }
+
+  private func apply(_ plans: [RowPlan], _ run: inout ImportRun) throws(EngineError) {
+    let done = try importedKeys()
+    var seen = done
+    var index = PartyIndex(state: state)
+    let savedClock = clock
+    let savedBatchSize = batchSize
+    let savedConfirm = confirmWrites
+    let savedEcho = echo
+    let savedInterval = snapshotInterval
+    // The person typed `import-csv`: the statements it makes are not echoed
+    // or confirmed one by one; the summary says what happened.
+    batchSize = Int.max
+    confirmWrites = false
+    echo = false
+    // One projection snapshot after the import, not one per batch.
+    snapshotInterval = Int.max
+    defer {
+      batchSize = savedBatchSize
+      confirmWrites = savedConfirm
+      echo = savedEcho
+      snapshotInterval = savedInterval
+      snapshotIfDue()
+    }
+    let startState = state
+    let startHead = state.headSeq
+    // Statements per transaction: larger than a script's, as each batch
+    // copies the state it could roll back to.
+    let commitEvery = max(savedBatchSize, 20_000)
+    try openBatch()
+    var progress = ProgressBar(total: plans.count, name: run.name)
+    rows: for (number, plan) in plans.enumerated() {
+      if number % 256 == 0 { progress.draw(number) }
+      let mark = ImportKeyMark.comment(for: plan.key)
+      if seen.contains(mark) {
+        run.summary.alreadyImported += 1
+        continue
+      }
+      if case .skip = plan.action {
+        run.summary.withoutRating += 1
+        continue
+      }
+      let origin = Origin.script(file: run.name, line: plan.line)
+      let lines: [String]
+      let learned: [(key: String, id: String)]
+      do throws(ImportError) {
+        guard let statements = try statements(for: plan, index: index, mark: mark) else {
+          run.summary.alreadyImported += 1
+          seen.insert(mark)
+          continue
+        }
+        (lines, learned) = statements
+        if let time = plan.time, let head = state.headTime, time < head {
+          throw ImportError(
+            line: plan.line,
+            "this row's time \(time.iso) is before the head of branch '\(branch)' (@\(state.headSeq), \(head.iso)); "
+              + "rows are never put into the past — import it into a branch forked before then (branch NAME from=@N)")
+        }
+        // A row of several statements (a registration, then the row's own)
+        // is checked before anything runs, so it is all or nothing.
+        if lines.count > 1 {
+          for line in lines {
+            do { _ = try Parser.parse(line) } catch { throw ImportError(line: plan.line, error.message) }
+          }
+        }
+      } catch {
+        refuse(error, &run)
+        if run.request.bail { break rows }
+        continue
+      }
+      if let time = plan.time, clock != .fixed(time) {
+        // As the statement `clock T` would: recorded in the batch, so a
+        // batch re-run after another writer got in first stamps the same times.
+        batch?.entries.append((Array(("clock " + time.iso).utf8), origin))
+        clock = .fixed(time)
+      }
+      let before = (events: batch?.events.count ?? 0, entries: batch?.entries.count ?? 0, seq: state.headSeq)
+      var ok = true
+      for line in lines where execute(line, origin: origin) == .failed {
+        ok = false
+        break
+      }
+      guard ok else {
+        try rollback(to: before)
+        index = PartyIndex(state: state)
+        run.summary.refused += 1
+        if run.request.bail { break rows }
+        continue
+      }
+      run.summary.imported += 1
+      run.summary.events += state.headSeq - before.seq
+      seen.insert(mark)
+      for (key, id) in learned { index.byKey[key.lowercased()] = id }
+      if !run.request.dryRun, let count = batch?.entries.count, count >= commitEvery {
+        progress.clear()
+        try commitBatch(reopen: true)
+      }
+    }
+    progress.clear()
+    if run.request.dryRun {
+      try discardDryRun(startState: startState, startHead: startHead, clock: savedClock)
+    } else {
+      try commitBatch()
+      restore(savedClock)
+    }
+  }
+
+  /// The clock as the import found it, moved up to the head if it fell behind.
+  private func restore(_ saved: ClockSetting) {
+    clock = saved
+    if case .fixed(let time) = saved, let head = state.headTime, time < head { clock = .fixed(head) }
+  }
+
+  /// `--dry-run`: prints what the batch said (errors), the figures the import
+  /// would move, and drops the batch.
+  private func discardDryRun(startState: State, startHead: Int, clock saved: ClockSetting) throws(EngineError) {
+    guard let open = batch else { return }
+    batch = nil
+    for (isError, text) in open.output where isError { console.err(text) }
+    let after = state
+    let at = after.headTime
+    let changes = try indicators(of: startState, asOfTime: at).changes(to: try indicators(of: after, asOfTime: at))
+    state = startState
+    clock = saved
+    let document = JSON.object(
+      JSONObject([
+        ("appended", .int(0)), ("head", .int(startHead)), ("wouldAppend", .int(open.events.count)),
+        ("changes", IndicatorChange.json(changes)),
+      ]))
+    emitDocument(
+      document,
+      table: {
+        IndicatorChange.lines(changes) + [
+          "(dry run: nothing appended — branch '\(branch)' stays at @\(startHead); "
+            + "\(ImportSummary.grouped(open.events.count)) events would be appended)"
+        ]
+      },
+      csv: { ["path,before,after"] + changes.map(\.csvCells) })
+  }
+
+  private func emitSummary(_ run: ImportRun) {
+    let summary = run.summary
+    emitDocument(
+      .object(JSONObject([("import", .string(run.name)), ("summary", summary.json), ("dryRun", .bool(run.request.dryRun))])),
+      table: { [summary.line] },
+      csv: {
+        [
+          "rows,imported,events,alreadyImported,withoutRating,refused",
+          "\(summary.rows),\(summary.imported),\(summary.events),\(summary.alreadyImported),\(summary.withoutRating),\(summary.refused)",
+        ]
+      })
+  }
+
+  /// Drops what the current row added to the open batch.
+  private func rollback(to mark: (events: Int, entries: Int, seq: Int)) throws(EngineError) {
+    guard var open = batch else { return }
+    if state.headSeq != mark.seq {
+      var rebuilt = open.startState
+      var seq = open.startHead
+      for pending in open.events.prefix(mark.events) {
+        seq += 1
+        do {
+          let event = try Event(type: pending.type, version: pending.version, data: try JSON.parse(pending.data))
+          rebuilt.evolve(RecordedEvent(seq: seq, occurredAt: pending.occurredAt, event: event))
+        } catch {
+          throw EngineError("cannot undo a refused row: \(error)")
+        }
+      }
+      state = rebuilt
+    }
+    open.events.removeSubrange(mark.events...)
+    open.entries.removeSubrange(mark.entries...)
+    batch = open
+  }
+
+  /// The row keys already recorded on this branch.
+  private func importedKeys() throws(EngineError) -> Set<String> {
+    var keys = Set<String>()
+    guard state.headSeq > 0 else { return keys }
+    do {
+      try store.read(branch, from: 1, to: state.headSeq) { envelope in
+        guard envelope.origin != "repl", let key = ImportKeyMark.recorded(in: envelope.command) else { return }
+        keys.insert(ImportKeyMark.marker + key)
+      }
+    } catch {
+      throw .store(error)
+    }
+    return keys
+  }
+
+  /// The statement lines of a row, its parties resolved against the state;
+  /// `nil` when the row's party is already registered under the same key.
+  private func statements(for plan: RowPlan, index: PartyIndex, mark: String) throws(ImportError)
+    -> (lines: [String], learned: [(key: String, id: String)])?
+  {
+    switch plan.action {
+    case .skip:
+      return ([], [])
+    case .customer(let key, let name, let segment):
+      let id = try index.customerID(for: key, line: plan.line, state: state)
+      if state.owners[id] != nil { return nil }
+      let segmentText = segment.map { " segment=" + ImportPlanner.quoted($0) } ?? ""
+      return (["customer \(id) \(ImportPlanner.quoted(name))\(segmentText) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)])
+    case .employee(let key, let name, let options):
+      if let id = index.byKey[key.lowercased()], state.employees[id] != nil { return nil }
+      guard let id = ExternalKey.id(for: key) else {
+        throw ImportError(line: plan.line, "the employee key '\(key)' holds no letter or digit to make an id from")
+      }
+      if let known = state.employees[id] {
+        if known.key == nil || ExternalKey.same(known.key ?? "", key) { return nil }
+        throw ImportError(
+          line: plan.line,
+          "employee key '\(key)' becomes id '\(id)', which is already the employee of key '\(known.key ?? "")' — "
+            + "map a column that tells them apart")
+      }
+      return (["hire \(id) \(ImportPlanner.quoted(name))\(options) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)])
+    case .observation(let observation):
+      var registrations: [String] = []
+      var learned: [(key: String, id: String)] = []
+      var text = ""
+      for word in observation.words {
+        switch word {
+        case .text(let words):
+          text += words
+        case .employee(let key, let field):
+          text += try index.employeeID(for: key, field: field, line: plan.line, state: state)
+        case .customer(let key, let name):
+          let id = try index.customerID(for: key, line: plan.line, state: state)
+          if state.owners[id] == nil, !learned.contains(where: { $0.id == id }) {
+            registrations.append("customer \(id) \(ImportPlanner.quoted(name ?? key)) key=\(ImportPlanner.quoted(key))")
+            learned.append((key, id))
+          }
+          text += id
+        case .party(let key):
+          if let id = index.byKey[key.lowercased()] {
+            text += id
+            continue
+          }
+          let id = try index.customerID(for: key, line: plan.line, state: state, anyParty: true)
+          if state.owners[id] == nil, !learned.contains(where: { $0.id == id }) {
+            registrations.append("customer \(id) \(ImportPlanner.quoted(key)) key=\(ImportPlanner.quoted(key))")
+            learned.append((key, id))
+          }
+          text += id
+        }
+      }
+      return (registrations + [text + mark], learned)
+    }
+  }
+}
+
+/// The state of one `import-csv` run.
+struct ImportRun {
+  var name: String
+  var request: ImportRequest
+  var summary = ImportSummary()
+}
+
+/// External keys kept on parties (SPEC §15), lower-cased, to their ids: a key
+/// recorded on a party maps to that party even when the rule would not.
+struct PartyIndex {
+  var byKey: [String: String] = [:]
+
+  init(state: State) {
+    for employee in state.employees.values { if let key = employee.key { byKey[key.lowercased()] = employee.id } }
+    for customer in state.customers.values { if let key = customer.key { byKey[key.lowercased()] = customer.id } }
+  }
+
+  func customerID(for key: String, line: Int, state: State, anyParty: Bool = false) throws(ImportError) -> String {
+    if let id = byKey[key.lowercased()] { return id }
+    guard let id = ExternalKey.id(for: key) else {
+      throw ImportError(line: line, "the key '\(key)' holds no letter or digit to make an id from")
+    }
+    if let customer = state.customers[id] {
+      if let kept = customer.key, !ExternalKey.same(kept, key) {
+        throw ImportError(
+          line: line,
+          "key '\(key)' becomes id '\(id)', which is already the customer of key '\(kept)' — map a column that tells them apart")
+      }
+      return id
+    }
+    if !anyParty, state.owners[id] != nil {
+      throw ImportError(line: line, "key '\(key)' becomes id '\(id)', which already names someone who is not a customer")
+    }
+    return id
+  }
+
+  func employeeID(for key: String, field: String, line: Int, state: State) throws(ImportError) -> String {
+    if let id = byKey[key.lowercased()], state.employees[id] != nil { return id }
+    let id = ExternalKey.id(for: key)
+    if let id, state.employees[id] != nil { return id }
+    let suggestion = id.flatMap { Suggestion.nearest(to: $0, in: state.employees.keys) }
+    let fix = suggestion.map { "did you mean '\($0)'? Or " } ?? ""
+    throw ImportError(
+      line: line,
+      "column '\(field)' names '\(key)', who is not an employee — \(fix)hire them first"
+        + " (hire \(id ?? "ID") \"NAME\" key=\(ImportPlanner.quoted(key)))")
+  }
+}
+
+/// A progress bar on standard error, drawn only on a terminal and only for
+/// imports of more than a few thousand rows (SPEC §15).
+struct ProgressBar {
+  let total: Int
+  let name: String
+  let enabled: Bool
+  var drawn = false
+
+  init(total: Int, name: String) {
+    self.total = total
+    self.name = name
+    self.enabled = total > 2000 && isatty(2) == 1
+  }
+
+  mutating func draw(_ done: Int) {
+    guard enabled else { return }
+    let width = 30
+    let filled = total == 0 ? width : done * width / total
+    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let text = "\r\(name) [\(bar)] \(ImportSummary.grouped(done))/\(ImportSummary.grouped(total)) rows"
+    ProgressBar.write(text)
+    drawn = true
+  }
+
+  mutating func clear() {
+    guard drawn else { return }
+    ProgressBar.write("\r\u{1B}[K")
+    drawn = false
+  }
+
+  static func write(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress, $0.count) }
+  }
+}
