@@ -65,8 +65,15 @@ import TestSupport
     var generator = ScriptGenerator(seed: seed)
     _ = generator.run(40, on: source.session)
     var rng = SeededGenerator(seed: seed)
-    let forged = Self.forge(try Self.export(source.store), &rng)
+    let original = try Self.export(source.store)
     let dir = try EthosProcess.temporaryDirectory()
+    // The log as ethos wrote it is never refused.
+    try (original.map(\.jsonLine).joined(separator: "\n") + "\n").write(
+      toFile: dir + "/original.jsonl", atomically: true, encoding: .utf8)
+    let copy = try Harness()
+    #expect(copy.session.importTrail(path: dir + "/original.jsonl"), "seed \(seed): \(copy.console.errLines)")
+    #expect(try copy.json("matrix") == (try source.json("matrix")), "seed \(seed)")
+    let forged = Self.forge(original, &rng)
     let file = dir + "/forged.jsonl"
     try (forged.map(\.jsonLine).joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
     let path = dir + "/store.sqlite"
