@@ -45,10 +45,20 @@ let package = Package(
     .target(name: "EthosDomain", dependencies: ["EthosJSON"], swiftSettings: strict),
     .target(name: "EthosLanguage", dependencies: ["EthosDomain"], swiftSettings: strict),
     .target(name: "EthosProjections", dependencies: ["EthosDomain", "EthosJSON"], swiftSettings: strict),
+    // The store core: the EventStore protocol, the envelope and hash chain,
+    // and the in-memory store. Each backend is a target beside it (as
+    // swift-nio keeps NIOCore apart from NIOPosix), so a backend joins
+    // without touching the core.
     .target(
       name: "EthosStore",
+      dependencies: ["EthosDomain", "EthosJSON", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict
+    ),
+    // The embedded default backend: SQLite through GRDB.
+    .target(
+      name: "EthosStoreSQLite",
       dependencies: [
-        "EthosDomain", "EthosJSON",
+        "EthosStore", "EthosDomain", "EthosJSON",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -86,7 +96,7 @@ let package = Package(
     .target(
       name: "EthosCLI",
       dependencies: [
-        "EthosEngine", "EthosREPL", "EthosStore",
+        "EthosEngine", "EthosREPL", "EthosStore", "EthosStoreSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -100,7 +110,7 @@ let package = Package(
     .testTarget(
       name: "EthosTests",
       dependencies: [
-        "TestSupport", "EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON",
+        "TestSupport", "EthosEngine", "EthosStore", "EthosStoreSQLite", "EthosDomain", "EthosLanguage", "EthosJSON",
         "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport", "EthosImport",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],

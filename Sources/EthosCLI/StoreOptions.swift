@@ -4,6 +4,7 @@ import EthosEngine
 import EthosLanguage
 import EthosREPL
 import EthosStore
+import EthosStoreSQLite
 
 #if canImport(Glibc)
   import Glibc

@@ -81,7 +81,7 @@ extension EventStore {
 }
 
 extension StoreError {
-  static func doesNotChain(_ broken: ChainBreak, branch: String) -> StoreError {
+  package static func doesNotChain(_ broken: ChainBreak, branch: String) -> StoreError {
     StoreError(.invalid, "these events do not continue branch '\(branch)': \(broken)")
   }
 }

@@ -119,7 +119,7 @@ public struct Envelope: Sendable, Equatable {
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
 
-  static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+  package static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
     var out = [UInt8]()
     out.reserveCapacity(64)
     for byte in bytes {

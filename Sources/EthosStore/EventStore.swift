@@ -259,7 +259,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 extension StoreError {
   /// An insert SQLite reported done changed no row: something in the store
   /// (a planted trigger) swallowed it, and the append is rolled back.
-  static func writeSwallowed(_ table: String) -> StoreError {
+  package static func writeSwallowed(_ table: String) -> StoreError {
     StoreError(
       .damaged,
       "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "

@@ -1,6 +1,7 @@
 import EthosEngine
 import EthosJSON
 import EthosStore
+import EthosStoreSQLite
 import Foundation
 import Testing
 import TestSupport

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import EthosStore
+@testable import EthosStoreSQLite
 
 /// The stores every scenario test runs against.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {

@@ -1,6 +1,7 @@
 import EthosDomain
 import EthosEngine
 import EthosStore
+import EthosStoreSQLite
 import Foundation
 import Testing
 import TestSupport

@@ -7,6 +7,7 @@ import TestSupport
 
 @testable import EthosDomain
 @testable import EthosStore
+@testable import EthosStoreSQLite
 
 /// Issue 17, acceptance 2: forged-but-well-hashed exports and crafted
 /// snapshots. Seeded random logs are exported, one event is altered (a

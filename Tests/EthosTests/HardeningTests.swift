@@ -8,6 +8,7 @@ import TestSupport
 @testable import EthosDomain
 @testable import EthosEngine
 @testable import EthosStore
+@testable import EthosStoreSQLite
 
 /// Issue 17: no input, file or fault can brick a store, leave a gap, crash
 /// ethos or exhaust the machine. One test (or more) per item of the issue,

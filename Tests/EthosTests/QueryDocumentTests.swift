@@ -3,6 +3,7 @@ import EthosEngine
 import EthosJSON
 import EthosLanguage
 import EthosStore
+import EthosStoreSQLite
 import Foundation
 import Testing
 import TestSupport

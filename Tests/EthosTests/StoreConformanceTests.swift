@@ -1,4 +1,5 @@
 import EthosStore
+import EthosStoreSQLite
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import EthosDomain
 import EthosJSON
+import EthosStore
 import Crypto
 import Foundation
 import GRDB
