@@ -3,9 +3,13 @@
 /// Pure: the state, the command and the time it is recorded at come in; the
 /// events to append (or the rule that refused them) go out.
 public func decide(_ command: Command, state: State, now: Timestamp) throws(DomainError) -> [Event] {
+  // The clock rule (SPEC §3.2): log order is time order.
+  if let head = state.headTime, now < head { throw .clockBeforeHead(now, head: head, seq: state.headSeq) }
   var check = Rules(state: state)
   switch command {
   case .hire(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
+    try Rules.range("orientation", orientation, 1...5)
+    try Rules.range("skills", skills, 1...5)
     try check.newId(id)
     return [.employeeHired(
       id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
@@ -59,6 +63,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     }
     return [.trainingCompleted(employees: ids, topic: topic)]
   case .log(let by, let with, let mode, let channel, let outcome, let did, let note):
+    try Rules.range("outcome", outcome, -2...2)
     _ = try check.activeEmployee(by)
     guard with != by else { throw .selfInteraction(by) }
     try check.activeParty(with)
@@ -78,6 +83,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     let promise = try check.openPromise(id)
     return [.promiseBroken(id: promise.id)]
   case .beginStress(let id, let kind, let severity, let scope, let note):
+    try Rules.range("severity", severity, 1...3)
     try check.newId(id)
     switch scope {
     case .org: break
@@ -90,6 +96,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     guard window.open else { throw .stressEnded(id, on: window.endedAt) }
     return [.stressEnded(id: id)]
   case .feedback(let customer, let score, let about, let comment):
+    try Rules.range("score", score, 0...10)
     _ = try check.customer(customer)
     if let about { _ = try check.employee(about) }
     return [.feedbackReceived(customer: customer, score: score, about: about, comment: comment)]
@@ -102,7 +109,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     _ = try check.activeEmployee(by)
     return [.followUpMade(customer: customer, by: by, note: note)]
   case .pulse(let source, let score):
-    guard (0...10).contains(score) else { throw .outOfRange("score", score, 0...10) }
+    try Rules.range("score", score, 0...10)
     let dept: String
     switch source {
     case .employee(let id): dept = try check.activeEmployee(id).dept
@@ -259,6 +266,12 @@ struct Rules {
     if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "an action") }
     let open = state.actions.values.lazy.filter(\.open).map(\.id)
     throw .unknown("action", id, suggestion: Suggestion.nearest(to: id, in: open), hint: "'plan' lists the open actions")
+  }
+
+  /// A value the statement table bounds (SPEC §3.1): the parser refuses it
+  /// first with its column, but the rule is the decider's.
+  static func range(_ name: String, _ value: Int, _ bounds: ClosedRange<Int>) throws(DomainError) {
+    guard bounds.contains(value) else { throw .outOfRange(name, value, bounds) }
   }
 
   func department(_ dept: String) throws(DomainError) {
