@@ -8,7 +8,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
   name: "ethos",
-  platforms: [.macOS(.v14)],
+  // Linux only (Glibc, libedit from apt): no Apple platform is claimed.
   products: [
     .executable(name: "ethos", targets: ["ethos"])
   ],

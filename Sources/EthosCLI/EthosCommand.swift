@@ -111,7 +111,8 @@ struct Run: ParsableCommand {
 
   @Flag(
     name: .customLong("statement-timings"),
-    help: ArgumentHelp("Commit each statement alone, as the REPL does, and report latency percentiles.", visibility: .hidden))
+    help: ArgumentHelp(
+      "Commit each statement alone, as the REPL does, and report latency percentiles.", visibility: .hidden))
   var statementTimings = false
 
   @OptionGroup var options: StoreOptions

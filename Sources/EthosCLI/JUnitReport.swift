@@ -16,9 +16,11 @@ enum JUnitReport {
     xml += "<testsuites name=\"ethos\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
     for name in order {
       let cases = suites[name] ?? []
-      xml += "  <testsuite name=\"\(escape(name))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { !$0.passed }.count)\">\n"
+      xml +=
+        "  <testsuite name=\"\(escape(name))\" tests=\"\(cases.count)\" failures=\"\(cases.filter { !$0.passed }.count)\">\n"
       for result in cases {
-        xml += "    <testcase classname=\"\(escape(name))\" name=\"\(escape(result.location + " " + result.statement))\""
+        xml +=
+          "    <testcase classname=\"\(escape(name))\" name=\"\(escape(result.location + " " + result.statement))\""
         if let failure = result.failure {
           xml += ">\n      <failure message=\"\(escape(failure))\"/>\n    </testcase>\n"
         } else {
@@ -41,7 +43,11 @@ enum JUnitReport {
       case "'": result += "&apos;"
       default:
         // Control characters are not allowed in XML 1.0.
-        if scalar.value < 0x20, scalar != "\n", scalar != "\t" { result += "?" } else { result.unicodeScalars.append(scalar) }
+        if scalar.value < 0x20, scalar != "\n", scalar != "\t" {
+          result += "?"
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
       }
     }
     return result

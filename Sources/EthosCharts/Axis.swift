@@ -27,7 +27,8 @@ public enum Axis {
   /// A horizontal axis at `y` under a plot spanning `scale.range`.
   public static func bottom(_ ticks: [Tick], scale: LinearScale, y: Double, title: String) -> String {
     var out = "<g class=\"axis axis-x\">"
-    out += "<line x1=\"\(SVG.n(scale.range.lowerBound))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(scale.range.upperBound))\" y2=\"\(SVG.n(y))\"/>"
+    out +=
+      "<line x1=\"\(SVG.n(scale.range.lowerBound))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(scale.range.upperBound))\" y2=\"\(SVG.n(y))\"/>"
     for tick in ticks {
       let x = scale(tick.value)
       out += "<line x1=\"\(SVG.n(x))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(x))\" y2=\"\(SVG.n(y + 5))\"/>"
@@ -42,14 +43,16 @@ public enum Axis {
   /// grid lines across to `gridTo`.
   public static func left(_ ticks: [Tick], scale: LinearScale, x: Double, gridTo: Double, title: String) -> String {
     var out = "<g class=\"axis axis-y\">"
-    out += "<line x1=\"\(SVG.n(x))\" y1=\"\(SVG.n(scale.range.lowerBound))\" x2=\"\(SVG.n(x))\" y2=\"\(SVG.n(scale.range.upperBound))\"/>"
+    out +=
+      "<line x1=\"\(SVG.n(x))\" y1=\"\(SVG.n(scale.range.lowerBound))\" x2=\"\(SVG.n(x))\" y2=\"\(SVG.n(scale.range.upperBound))\"/>"
     for tick in ticks {
       let y = scale(tick.value)
       out += "<line class=\"grid\" x1=\"\(SVG.n(x))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(gridTo))\" y2=\"\(SVG.n(y))\"/>"
       out += SVG.text(tick.label, x: x - 6, y: y + 4, anchor: "end", cssClass: "tick")
     }
     let middle = (scale.range.lowerBound + scale.range.upperBound) / 2
-    out += "<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(\(SVG.n(x - 40)) \(SVG.n(middle))) rotate(-90)\">"
+    out +=
+      "<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(\(SVG.n(x - 40)) \(SVG.n(middle))) rotate(-90)\">"
       + SVG.escape(title) + "</text>"
     return out + "</g>"
   }

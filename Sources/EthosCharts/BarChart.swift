@@ -26,7 +26,8 @@ public struct BarChart: Sendable {
     let high = Double(max(values.max() ?? 0, 1))
     let scale = LinearScale(domain: 0...high, range: top...(height - bottom), inverted: true)
     // Counts are whole numbers: never a tick step below 1.
-    return scale.tickStep() < 1 ? LinearScale(domain: 0...max(high, 5), range: scale.range, inverted: true) : scale.niced()
+    return scale.tickStep() < 1
+      ? LinearScale(domain: 0...max(high, 5), range: scale.range, inverted: true) : scale.niced()
   }
 
   public func svg() -> String {
@@ -39,18 +40,21 @@ public struct BarChart: Sendable {
     let plotBottom = height - bottom
     let x = LinearScale(domain: 0...Double(max(values.count, 1)), range: left...(width - right))
     let ticks = Axis.thinned(
-      labels.enumerated().map { Tick(Double($0.offset) + 0.5, $0.element) }, limit: max(1, Int((width - left - right) / 70)))
+      labels.enumerated().map { Tick(Double($0.offset) + 0.5, $0.element) },
+      limit: max(1, Int((width - left - right) / 70)))
     out += Axis.left(Axis.ticks(of: y), scale: y, x: left, gridTo: width - right, title: yTitle)
     let slot = x(1) - x(0)
     for (index, value) in values.enumerated() {
       let top = y(Double(value))
       let label = index < labels.count ? labels[index] : ""
-      out += "<rect class=\"bar\" x=\"\(SVG.n(x(Double(index)) + slot * 0.15))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(slot * 0.7))\" "
+      out +=
+        "<rect class=\"bar\" x=\"\(SVG.n(x(Double(index)) + slot * 0.15))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(slot * 0.7))\" "
         + "height=\"\(SVG.n(plotBottom - top))\"><title>\(SVG.escape(label)): \(value)</title></rect>"
     }
     out += Axis.bottom(ticks, scale: x, y: plotBottom, title: xTitle)
     if values.isEmpty {
-      out += SVG.text(emptyText, x: (left + width - right) / 2, y: (top + plotBottom) / 2, anchor: "middle", cssClass: "empty")
+      out += SVG.text(
+        emptyText, x: (left + width - right) / 2, y: (top + plotBottom) / 2, anchor: "middle", cssClass: "empty")
     }
     return out + "</svg>"
   }

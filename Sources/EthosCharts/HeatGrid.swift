@@ -71,10 +71,12 @@ public struct HeatGrid: Sendable {
     let gridRight = left + Double(columns.count) * cellWidth
     out += SVG.text(columnTitle, x: (left + gridRight) / 2, y: 16, anchor: "middle", cssClass: "axis-title")
     for (index, column) in columns.enumerated() {
-      out += SVG.text(column, x: left + (Double(index) + 0.5) * cellWidth, y: top - 10, anchor: "middle", cssClass: "head")
+      out += SVG.text(
+        column, x: left + (Double(index) + 0.5) * cellWidth, y: top - 10, anchor: "middle", cssClass: "head")
     }
     let gridBottom = top + Double(rows.count) * cellHeight
-    out += "<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(18 \(SVG.n((top + gridBottom) / 2))) rotate(-90)\">"
+    out +=
+      "<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(18 \(SVG.n((top + gridBottom) / 2))) rotate(-90)\">"
       + SVG.escape(rowTitle) + "</text>"
     for (r, row) in rows.enumerated() {
       let y0 = top + Double(r) * cellHeight
@@ -82,7 +84,8 @@ public struct HeatGrid: Sendable {
       for (c, cell) in (r < cells.count ? cells[r] : []).enumerated() {
         let x0 = left + Double(c) * cellWidth
         let light = color.needsLightText(cell.value)
-        out += "<g class=\"cell\"><rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(cellWidth))\" height=\"\(SVG.n(cellHeight))\" "
+        out +=
+          "<g class=\"cell\"><rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y0))\" width=\"\(SVG.n(cellWidth))\" height=\"\(SVG.n(cellHeight))\" "
           + "fill=\"\(color(cell.value))\" stroke=\"#333\"/>"
         for (i, line) in cell.lines.enumerated() {
           out += HeatGrid.text(
@@ -92,7 +95,8 @@ public struct HeatGrid: Sendable {
         out += "</g>"
       }
       for (i, line) in (r < rowNotes.count ? rowNotes[r] : []).enumerated() {
-        out += HeatGrid.text(line, x: gridRight + 12, y: y0 + cellHeight / 2 - 4 + Double(i) * 18, anchor: "start", cssClass: "note")
+        out += HeatGrid.text(
+          line, x: gridRight + 12, y: y0 + cellHeight / 2 - 4 + Double(i) * 18, anchor: "start", cssClass: "note")
       }
     }
     out += legend(y: gridBottom + 18)
@@ -123,7 +127,8 @@ public struct HeatGrid: Sendable {
       out += "<stop offset=\"\(SVG.n(t * 100))%\" stop-color=\"\(color(value))\"/>"
     }
     out += "</linearGradient></defs>"
-    out += "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y))\" width=\"\(SVG.n(x1 - x0))\" height=\"10\" fill=\"url(#\(gradient))\" stroke=\"#333\"/>"
+    out +=
+      "<rect x=\"\(SVG.n(x0))\" y=\"\(SVG.n(y))\" width=\"\(SVG.n(x1 - x0))\" height=\"10\" fill=\"url(#\(gradient))\" stroke=\"#333\"/>"
     for tick in Axis.ticks(of: scale, count: 4) {
       out += SVG.text(tick.label, x: scale(tick.value), y: y + 24, anchor: "middle", cssClass: "tick")
     }

@@ -94,7 +94,8 @@ public struct LineChart: Sendable {
       ? "\(title): \(emptyText)."
       : "\(yTitle) per \(xTitle) for \(names); \(bands.count) shaded stress window\(bands.count == 1 ? "" : "s")."
     var out = SVG.open(id: id, width: width, height: height, title: title, description: description)
-    out += "<defs><pattern id=\"\(SVG.escape(id))-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+    out +=
+      "<defs><pattern id=\"\(SVG.escape(id))-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
       + "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" class=\"band-fill\"/>"
       + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" class=\"band-hatch\"/></pattern></defs>"
     // Stress windows first, under everything else. A label only where it
@@ -105,7 +106,8 @@ public struct LineChart: Sendable {
       let from = x(x.clamped(band.from))
       let to = x(x.clamped(band.to))
       guard to > from || band.to > band.from else { continue }
-      out += "<g class=\"band\"><rect x=\"\(SVG.n(from))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(max(to - from, 2)))\" "
+      out +=
+        "<g class=\"band\"><rect x=\"\(SVG.n(from))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(max(to - from, 2)))\" "
         + "height=\"\(SVG.n(plotBottom - top))\" fill=\"url(#\(SVG.escape(id))-hatch)\"><title>\(SVG.escape(band.label))</title></rect>"
       let labelWidth = Double(band.label.count) * 6.2 + 6
       if bands.count <= LineChart.labelledBands, from >= labelEnd {
@@ -119,10 +121,12 @@ public struct LineChart: Sendable {
     out += Axis.bottom(ticks, scale: x, y: plotBottom, title: xTitle)
     out += Axis.left(Axis.ticks(of: y), scale: y, x: left, gridTo: width - right, title: yTitle)
     if y.domain.contains(0) {
-      out += "<line class=\"zero\" x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(y(0)))\" x2=\"\(SVG.n(width - right))\" y2=\"\(SVG.n(y(0)))\"/>"
+      out +=
+        "<line class=\"zero\" x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(y(0)))\" x2=\"\(SVG.n(width - right))\" y2=\"\(SVG.n(y(0)))\"/>"
     }
     if isEmpty {
-      out += SVG.text(emptyText, x: (left + width - right) / 2, y: (top + plotBottom) / 2, anchor: "middle", cssClass: "empty")
+      out += SVG.text(
+        emptyText, x: (left + width - right) / 2, y: (top + plotBottom) / 2, anchor: "middle", cssClass: "empty")
     }
     for (index, series) in series.enumerated() {
       out += self.line(series, index: index, x: x, y: y)
@@ -140,7 +144,8 @@ public struct LineChart: Sendable {
     func flush() {
       if run.count > 1 {
         let points = run.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " ")
-        out += "<polyline fill=\"none\" points=\"\(points)\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
+        out +=
+          "<polyline fill=\"none\" points=\"\(points)\"" + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
       }
       run = []
     }
@@ -170,9 +175,11 @@ public struct LineChart: Sendable {
     case 0: return "<circle cx=\"\(SVG.n(x))\" cy=\"\(SVG.n(y))\" r=\"3.5\">\(t)</circle>"
     case 1: return "<rect x=\"\(SVG.n(x - 3.5))\" y=\"\(SVG.n(y - 3.5))\" width=\"7\" height=\"7\">\(t)</rect>"
     case 2:
-      return "<polygon points=\"\(SVG.n(x)),\(SVG.n(y - 4.5)) \(SVG.n(x + 4)),\(SVG.n(y + 3)) \(SVG.n(x - 4)),\(SVG.n(y + 3))\">\(t)</polygon>"
+      return
+        "<polygon points=\"\(SVG.n(x)),\(SVG.n(y - 4.5)) \(SVG.n(x + 4)),\(SVG.n(y + 3)) \(SVG.n(x - 4)),\(SVG.n(y + 3))\">\(t)</polygon>"
     default:
-      return "<polygon points=\"\(SVG.n(x)),\(SVG.n(y - 4.5)) \(SVG.n(x + 4.5)),\(SVG.n(y)) \(SVG.n(x)),\(SVG.n(y + 4.5)) \(SVG.n(x - 4.5)),\(SVG.n(y))\">\(t)</polygon>"
+      return
+        "<polygon points=\"\(SVG.n(x)),\(SVG.n(y - 4.5)) \(SVG.n(x + 4.5)),\(SVG.n(y)) \(SVG.n(x)),\(SVG.n(y + 4.5)) \(SVG.n(x - 4.5)),\(SVG.n(y))\">\(t)</polygon>"
     }
   }
 
@@ -182,7 +189,8 @@ public struct LineChart: Sendable {
     for (index, series) in series.enumerated() {
       let color = LineChart.colors[index % LineChart.colors.count]
       let dash = LineChart.dashes[index % LineChart.dashes.count]
-      out += "<g stroke=\"\(color)\" fill=\"\(color)\"><line x1=\"\(SVG.n(x))\" y1=\"16\" x2=\"\(SVG.n(x + 22))\" y2=\"16\""
+      out +=
+        "<g stroke=\"\(color)\" fill=\"\(color)\"><line x1=\"\(SVG.n(x))\" y1=\"16\" x2=\"\(SVG.n(x + 22))\" y2=\"16\""
         + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
         + LineChart.marker(index, x: x + 11, y: 16, title: series.name) + "</g>"
       out += SVG.text(series.name, x: x + 27, y: 20, cssClass: "legend-label")

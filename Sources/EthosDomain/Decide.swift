@@ -11,9 +11,11 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     try Rules.range("orientation", orientation, 1...5)
     try Rules.range("skills", skills, 1...5)
     try check.newId(id)
-    return [.employeeHired(
-      id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
-      skills: skills, key: key)]
+    return [
+      .employeeHired(
+        id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
+        skills: skills, key: key)
+    ]
   case .depart(let id, let reason):
     let employee = try check.employee(id)
     guard employee.active else { throw .alreadyDeparted(id, on: employee.departedAt) }
@@ -67,7 +69,9 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     _ = try check.activeEmployee(by)
     guard with != by else { throw .selfInteraction(by) }
     try check.activeParty(with)
-    return [.interactionLogged(by: by, with: with, mode: mode, channel: channel, outcome: outcome, did: did, note: note)]
+    return [
+      .interactionLogged(by: by, with: with, mode: mode, channel: channel, outcome: outcome, did: did, note: note)
+    ]
   case .promise(let id, let by, let to, let due, let what):
     try check.newId(id)
     _ = try check.activeEmployee(by)
@@ -265,7 +269,8 @@ struct Rules {
     if let action = state.actions[id] { return action }
     if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "an action") }
     let open = state.actions.values.lazy.filter(\.open).map(\.id)
-    throw .unknown("action", id, suggestion: Suggestion.nearest(to: id, in: open), hint: "'plan' lists the open actions")
+    throw .unknown(
+      "action", id, suggestion: Suggestion.nearest(to: id, in: open), hint: "'plan' lists the open actions")
   }
 
   /// A value the statement table bounds (SPEC §3.1): the parser refuses it

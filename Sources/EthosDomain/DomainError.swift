@@ -166,7 +166,8 @@ extension DomainError {
 
   static func outOfRange(_ field: String, _ value: Int, _ bounds: ClosedRange<Int>) -> DomainError {
     DomainError(
-      "out-of-range", "\(field) is \(value); it must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
+      "out-of-range",
+      "\(field) is \(value); it must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
   }
 
   static func malformed(_ field: String, _ reason: String) -> DomainError {
@@ -181,7 +182,9 @@ extension DomainError {
 
   static func timeRunsBackwards(_ time: Timestamp, head: Timestamp, seq: Int) -> DomainError {
     DomainError(
-      "time-backwards", "its time \(time.iso) is before the event before it (@\(seq) at \(head.iso)) — time never runs backwards in a log")
+      "time-backwards",
+      "its time \(time.iso) is before the event before it (@\(seq) at \(head.iso)) — time never runs backwards in a log"
+    )
   }
 
   static func notDecidable(_ type: String) -> DomainError {
@@ -190,6 +193,7 @@ extension DomainError {
 
   public static func beyondLatest(_ what: String) -> DomainError {
     DomainError(
-      "time-out-of-range", "\(what) would be after \(Timestamp.latest.iso), the latest time ethos records — choose an earlier one")
+      "time-out-of-range",
+      "\(what) would be after \(Timestamp.latest.iso), the latest time ethos records — choose an earlier one")
   }
 }

@@ -53,7 +53,8 @@ extension Event {
   public var data: JSON {
     var o = JSONObject()
     switch self {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
+    case .employeeHired(
+      let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
       o["key"] = key.map(JSON.string)
       o["id"] = .string(id)
       o["name"] = .string(name)
@@ -292,7 +293,8 @@ struct PayloadReader {
     case .employeeDeparted:
       return .employeeDeparted(id: try string("id"), reason: try word("reason", as: DepartureReason.self))
     case .partnerEngaged:
-      return .partnerEngaged(id: try string("id"), name: try string("name"), kind: try word("kind", as: PartnerKind.self))
+      return .partnerEngaged(
+        id: try string("id"), name: try string("name"), kind: try word("kind", as: PartnerKind.self))
     case .partnerReleased: return .partnerReleased(id: try string("id"))
     case .customerRegistered:
       // v1 had no external key.

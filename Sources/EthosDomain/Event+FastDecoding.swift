@@ -21,7 +21,9 @@ enum InteractionPayload {
       guard let key = scanner.rawString(), scanner.take(UInt8(ascii: ":")) else { return nil }
       switch key.count {
       case 2:  // by
-        guard key[0] == UInt8(ascii: "b"), key[1] == UInt8(ascii: "y"), let value = scanner.rawString() else { return nil }
+        guard key[0] == UInt8(ascii: "b"), key[1] == UInt8(ascii: "y"), let value = scanner.rawString() else {
+          return nil
+        }
         by = String(decoding: value, as: UTF8.self)
       case 4:  // with, mode, note
         guard let value = scanner.rawString() else { return nil }

@@ -25,7 +25,8 @@ extension Event {
   /// The command that decides to this event.
   func command(targetType: String?) -> Command {
     switch self {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
+    case .employeeHired(
+      let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
       return .hire(
         id: id, name: name, dept: dept, role: role, level: level, facing: facing, orientation: orientation,
         skills: skills, key: key)

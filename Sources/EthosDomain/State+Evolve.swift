@@ -12,7 +12,8 @@ extension State {
     if !skip.isEmpty, skip.contains(recorded.seq) { return }
     let seq = recorded.seq
     switch recorded.event {
-    case .employeeHired(let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
+    case .employeeHired(
+      let id, let name, let dept, let role, let level, let facing, let orientation, let skills, let key):
       owners[id] = .employee
       employees[id] = Employee(
         id: id, name: name, dept: dept, role: role, level: level, facing: facing,

@@ -25,28 +25,53 @@ extension State {
     for c in customers.values.sorted(by: { $0.id < $1.id }) { w.customer(c) }
     w.count(partners.count)
     for p in partners.values.sorted(by: { $0.id < $1.id }) {
-      w.string(p.id); w.string(p.name); w.string(p.kind.rawValue); w.time(p.engagedAt); w.int(p.engagedSeq)
+      w.string(p.id)
+      w.string(p.name)
+      w.string(p.kind.rawValue)
+      w.time(p.engagedAt)
+      w.int(p.engagedSeq)
       w.time(p.releasedAt)
-      w.tally(p.received); w.ints(p.recent)
+      w.tally(p.received)
+      w.ints(p.recent)
     }
     w.count(promises.count)
     for p in promises.values.sorted(by: { $0.id < $1.id }) {
-      w.string(p.id); w.string(p.by); w.string(p.to); w.time(p.due); w.string(p.what); w.time(p.madeAt)
-      w.string(p.status.rawValue); w.time(p.closedAt)
+      w.string(p.id)
+      w.string(p.by)
+      w.string(p.to)
+      w.time(p.due)
+      w.string(p.what)
+      w.time(p.madeAt)
+      w.string(p.status.rawValue)
+      w.time(p.closedAt)
     }
     w.count(stresses.count)
     for s in stresses.values.sorted(by: { $0.id < $1.id }) {
-      w.string(s.id); w.string(s.kind.rawValue); w.int(s.severity); w.string(s.scope.description); w.string(s.note)
-      w.time(s.beganAt); w.time(s.endedAt)
+      w.string(s.id)
+      w.string(s.kind.rawValue)
+      w.int(s.severity)
+      w.string(s.scope.description)
+      w.string(s.note)
+      w.time(s.beganAt)
+      w.time(s.endedAt)
     }
     w.count(deficiencies.count)
     for d in deficiencies.values.sorted(by: { $0.id < $1.id }) {
-      w.string(d.id); w.string(d.what); w.string(d.area); w.optionalDouble(d.baseline); w.optionalDouble(d.target)
+      w.string(d.id)
+      w.string(d.what)
+      w.string(d.area)
+      w.optionalDouble(d.baseline)
+      w.optionalDouble(d.target)
       w.time(d.identifiedAt)
     }
     w.count(actions.count)
     for a in actions.values.sorted(by: { $0.id < $1.id }) {
-      w.string(a.id); w.string(a.deficiency); w.string(a.owner); w.time(a.due); w.string(a.what); w.time(a.plannedAt)
+      w.string(a.id)
+      w.string(a.deficiency)
+      w.string(a.owner)
+      w.time(a.due)
+      w.string(a.what)
+      w.time(a.plannedAt)
       w.time(a.doneAt)
     }
     w.count(departments.count)
@@ -112,7 +137,8 @@ extension State {
     }
     for _ in 0..<(try r.count()) {
       var p = Promise(
-        id: try r.string(), by: try r.string(), to: try r.string(), due: try r.timestamp(), what: try r.optionalString(),
+        id: try r.string(), by: try r.string(), to: try r.string(), due: try r.timestamp(),
+        what: try r.optionalString(),
         madeAt: try r.timestamp())
       p.status = try r.word(PromiseStatus.self)
       p.closedAt = try r.time()
@@ -151,11 +177,23 @@ extension State {
       s.matrixByDept[dept] = try r.matrix()
     }
     var t = CultureTally()
-    t.feedbackResponses = try r.int(); t.feedbackPromoters = try r.int(); t.feedbackDetractors = try r.int()
-    t.pulseResponses = try r.int(); t.pulsePromoters = try r.int(); t.pulseDetractors = try r.int()
-    t.says = try r.int(); t.leads = try r.int(); t.trainings = try r.int(); t.actionsDone = try r.int()
-    t.tacticStatements = try r.int(); t.loopsClosed = try r.int(); t.loopsClosedWithin48h = try r.int()
-    t.complaints = try r.int(); t.customersLost = try r.int(); t.silentLosses = try r.int(); t.leadsEver = try r.int()
+    t.feedbackResponses = try r.int()
+    t.feedbackPromoters = try r.int()
+    t.feedbackDetractors = try r.int()
+    t.pulseResponses = try r.int()
+    t.pulsePromoters = try r.int()
+    t.pulseDetractors = try r.int()
+    t.says = try r.int()
+    t.leads = try r.int()
+    t.trainings = try r.int()
+    t.actionsDone = try r.int()
+    t.tacticStatements = try r.int()
+    t.loopsClosed = try r.int()
+    t.loopsClosedWithin48h = try r.int()
+    t.complaints = try r.int()
+    t.customersLost = try r.int()
+    t.silentLosses = try r.int()
+    t.leadsEver = try r.int()
     t.lastLead = try r.time()
     s.tally = t
     s.retracted = Set(try r.ints())
@@ -245,21 +283,51 @@ struct SnapshotWriter {
   }
 
   mutating func employee(_ e: Employee) {
-    string(e.id); string(e.name); string(e.dept); string(e.role); string(e.level.rawValue); bool(e.facing)
-    int(e.orientation); int(e.skills); time(e.hiredAt); int(e.hiredSeq); time(e.departedAt); string(e.departureReason?.rawValue)
-    bool(e.champion); string(e.championArea); bool(e.onTeam)
+    string(e.id)
+    string(e.name)
+    string(e.dept)
+    string(e.role)
+    string(e.level.rawValue)
+    bool(e.facing)
+    int(e.orientation)
+    int(e.skills)
+    time(e.hiredAt)
+    int(e.hiredSeq)
+    time(e.departedAt)
+    string(e.departureReason?.rawValue)
+    bool(e.champion)
+    string(e.championArea)
+    bool(e.onTeam)
     count(e.trained.count)
     for topic in TrainingTopic.allCases where e.trained.contains(topic) { string(topic.rawValue) }
-    tally(e.served); tally(e.servedCustomers); tally(e.receivedStaff); ints(e.recent); string(e.key)
+    tally(e.served)
+    tally(e.servedCustomers)
+    tally(e.receivedStaff)
+    ints(e.recent)
+    string(e.key)
   }
 
   mutating func customer(_ c: Customer) {
-    string(c.id); string(c.name); string(c.segment); time(c.registeredAt); int(c.registeredSeq); time(c.lostAt); string(c.lostReason)
-    tally(c.interactions); optionalInt(c.lastOutcome); bool(c.hadNegativeInteraction); int(c.complaints)
-    bool(c.everComplained); int(c.feedbackCount); int(c.feedbackSum); int(c.feedbackGood); bool(c.hadLowFeedback)
+    string(c.id)
+    string(c.name)
+    string(c.segment)
+    time(c.registeredAt)
+    int(c.registeredSeq)
+    time(c.lostAt)
+    string(c.lostReason)
+    tally(c.interactions)
+    optionalInt(c.lastOutcome)
+    bool(c.hadNegativeInteraction)
+    int(c.complaints)
+    bool(c.everComplained)
+    int(c.feedbackCount)
+    int(c.feedbackSum)
+    int(c.feedbackGood)
+    bool(c.hadLowFeedback)
     count(c.openLoops.count)
     for opened in c.openLoops { time(opened) }
-    ints(c.recent); string(c.key)
+    ints(c.recent)
+    string(c.key)
   }
 }
 

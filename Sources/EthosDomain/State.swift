@@ -51,7 +51,9 @@ public struct State: Sendable, Equatable {
 
 /// The kinds of things that ids name.
 public enum IdOwner: String, Sendable, Hashable {
-  case employee, partner, customer, promise, stress = "stress window", deficiency, action
+  case employee, partner, customer, promise
+  case stress = "stress window"
+  case deficiency, action
 }
 
 /// Number, sum and positive count of interaction outcomes.

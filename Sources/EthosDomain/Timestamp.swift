@@ -11,7 +11,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.seconds < rhs.seconds }
 
   /// Saturates rather than traps: a time read from a file can be anything.
-  public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
+  public static func + (lhs: Timestamp, rhs: TimeSpan) -> Timestamp {
     let (sum, overflow) = lhs.seconds.addingReportingOverflow(rhs.seconds)
     return Timestamp(seconds: overflow ? (rhs.seconds > 0 ? Int64.max : Int64.min) : sum)
   }
@@ -166,7 +166,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// A span of time written `N` + `m`, `h`, `d` or `w`.
-public struct Duration: Sendable, Hashable, CustomStringConvertible {
+public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
   public var seconds: Int64
   public var text: String
 
@@ -192,7 +192,7 @@ public struct Duration: Sendable, Hashable, CustomStringConvertible {
 /// A due date: a time, or a duration after the moment the statement is recorded.
 public enum Due: Sendable, Hashable {
   case at(Timestamp)
-  case after(Duration)
+  case after(TimeSpan)
 
   public func resolve(now: Timestamp) -> Timestamp {
     switch self {

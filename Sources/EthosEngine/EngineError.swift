@@ -8,10 +8,13 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   public let message: String
   /// The statement failed because the store is unusable (exit code 3).
   public let storeFailure: Bool
+  /// Where in the line the parser found the problem (1-based), when it knows.
+  public let column: Int?
 
-  public init(_ message: String, storeFailure: Bool = false) {
+  public init(_ message: String, storeFailure: Bool = false, column: Int? = nil) {
     self.message = message
     self.storeFailure = storeFailure
+    self.column = column
   }
 
   public var description: String { message }
@@ -61,13 +64,15 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   static func unknownDepartment(_ dept: String, known: [String]) -> EngineError {
-    let fix = Suggestion.nearest(to: dept, in: known).map { "did you mean '\($0)'?" }
+    let fix =
+      Suggestion.nearest(to: dept, in: known).map { "did you mean '\($0)'?" }
       ?? (known.isEmpty ? "no one has been hired yet" : "known: " + known.joined(separator: ", "))
     return EngineError("unknown department '\(dept)' — \(fix)")
   }
 
   static func unknownId(_ id: String, candidates: [String]) -> EngineError {
-    let fix = Suggestion.nearest(to: id, in: candidates).map { "did you mean '\($0)'?" }
+    let fix =
+      Suggestion.nearest(to: id, in: candidates).map { "did you mean '\($0)'?" }
       ?? "'employees all', 'customers all' and 'partners' list the ids in use"
     return EngineError("unknown id '\(id)' — \(fix)")
   }
@@ -80,7 +85,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case "deficiency", "action": list = "plan"
     default: list = "history who=\(id)"
     }
-    return EngineError("'\(id)' is a \(owner), not a party — 'who' profiles employees, customers and partners; '\(list)' shows it")
+    return EngineError(
+      "'\(id)' is a \(owner), not a party — 'who' profiles employees, customers and partners; '\(list)' shows it")
   }
 
   static func badPath(_ path: String, reason: String) -> EngineError {
@@ -105,6 +111,12 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
       "scripts may source one another at most \(limit) deep: "
         + shown.map { $0 == "…" ? $0 : "'\($0)'" }.joined(separator: " → ")
         + " — flatten the chain (or look for a loop through copies of a file)")
+  }
+
+  static func branchTooDeep(_ name: String, parent: String, limit: Int) -> EngineError {
+    EngineError(
+      "branch '\(name)' would be more than \(limit) branches deep below '\(parent)' (each read of a branch walks "
+        + "its whole line of parents) — branch from one nearer to main, or from main")
   }
 
   static func tooManyBuckets(_ count: Int, by: String, from: Timestamp, to: Timestamp) -> EngineError {

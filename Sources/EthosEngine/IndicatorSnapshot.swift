@@ -85,7 +85,7 @@ extension Session {
     let culture: JSON
     do {
       culture = try document(.culture, state: state, asOfTime: asOfTime)
-    } catch where error == .notYet("culture") {
+    } catch  where error == .notYet("culture") {
       return snapshot
     }
     if let verdict = culture["verdict"] { snapshot.figures.append(.init(path: "culture.verdict", value: verdict)) }

@@ -6,7 +6,7 @@
 
 /// Reads lines of raw bytes from a file descriptor, so a script's invalid
 /// UTF-8 is reported line by line instead of silently replaced.
-public struct LineReader: IteratorProtocol, Sequence {
+public final class LineReader: IteratorProtocol, Sequence {
   private let fd: Int32
   private let closeWhenDone: Bool
   private var buffer: [UInt8] = []
@@ -50,8 +50,12 @@ public struct LineReader: IteratorProtocol, Sequence {
 
   private var closed = false
 
+  // A class, so a script stopped part-way (an error with `bail`, Ctrl-C, a
+  // store failure) still closes its file: the descriptor used to leak.
+  deinit { closeOnce() }
+
   /// Closes the file once (a descriptor closed twice may be another file's).
-  private mutating func closeOnce() {
+  private func closeOnce() {
     guard closeWhenDone, !closed, fd >= 0 else { return }
     closed = true
     close(fd)
@@ -59,7 +63,7 @@ public struct LineReader: IteratorProtocol, Sequence {
 
   /// The next line without its terminator (`\n` or `\r\n`), or `nil` at the
   /// end, or at a line longer than ``maxLength`` (see ``overlongLine``).
-  public mutating func next() -> [UInt8]? {
+  public func next() -> [UInt8]? {
     guard overlongLine == nil else { return nil }
     while true {
       if let newline = buffer[Swift.max(start, scanned)...].firstIndex(of: 0x0A) {
@@ -106,7 +110,7 @@ public struct LineReader: IteratorProtocol, Sequence {
     }
   }
 
-  private mutating func overlong() -> [UInt8]? {
+  private func overlong() -> [UInt8]? {
     overlongLine = lines + 1
     closeOnce()
     finished = true

@@ -121,10 +121,12 @@ extension Renderer {
     case .stresses: return ["id", "kind", "severity", "scope", "note", "beganAt", "endedAt", "open", "days"]
     case .plan:
       return [
-        "deficiency", "what", "area", "baseline", "target", "current", "met", "action", "task", "owner", "due", "status",
+        "deficiency", "what", "area", "baseline", "target", "current", "met", "action", "task", "owner", "due",
+        "status",
         "doneAt",
       ]
-    case .atRisk: return ["id", "name", "segment", "lastOutcome", "interactions", "meanOutcome", "feedback", "meanFeedback"]
+    case .atRisk:
+      return ["id", "name", "segment", "lastOutcome", "interactions", "meanOutcome", "feedback", "meanFeedback"]
     case .history: return ["seq", "type", "occurredAt", "recordedAt", "actor", "origin", "summary", "retracted"]
     default: return []
     }
@@ -194,7 +196,8 @@ extension Renderer {
       var block = [String]()
       for (index, key) in header.enumerated() {
         let value = index < row.count ? row[index] : ""
-        var line = DisplayWidth.pad(key, to: keyWidth) + "  " + (valueWidth.map { DisplayWidth.cut(value, to: $0) } ?? value)
+        var line =
+          DisplayWidth.pad(key, to: keyWidth) + "  " + (valueWidth.map { DisplayWidth.cut(value, to: $0) } ?? value)
         while line.hasSuffix(" ") { line.removeLast() }
         block.append(line)
       }

@@ -14,7 +14,8 @@ public enum Renderer {
   ) -> [String] {
     switch format {
     case .json:
-      return pretty ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
+      return pretty
+        ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
     case .csv: return csv(document, query: query)
     case .table: return fit(table(document, query: query, color: color, layout: layout), layout: layout)
     }
@@ -45,9 +46,15 @@ public enum Renderer {
   static func tableColumns(_ query: Query) -> [String]? {
     switch query {
     case .employees:
-      return ["id", "name", "dept", "level", "facing", "champion", "team", "served", "meanServed", "pulse", "trained", "active"]
+      return [
+        "id", "name", "dept", "level", "facing", "champion", "team", "served", "meanServed", "pulse", "trained",
+        "active",
+      ]
     case .customers:
-      return ["id", "name", "segment", "interactions", "meanOutcome", "lastOutcome", "complaints", "feedback", "meanFeedback", "openLoops", "active"]
+      return [
+        "id", "name", "segment", "interactions", "meanOutcome", "lastOutcome", "complaints", "feedback", "meanFeedback",
+        "openLoops", "active",
+      ]
     case .partners:
       return ["id", "name", "kind", "interactions", "meanOutcome", "active"]
     case .promises:
@@ -118,7 +125,8 @@ public enum Renderer {
     let events = document["events"]?["items"]?.arrayValue ?? []
     lines.append("")
     lines.append("last \(events.count) event\(events.count == 1 ? "" : "s")")
-    lines += events.isEmpty
+    lines +=
+      events.isEmpty
       ? ["(none)"] : grid(events, columns: ["seq", "occurredAt", "type", "summary", "retracted"], layout: layout)
     return lines
   }
@@ -169,7 +177,10 @@ public enum Renderer {
     }
     var rows = [
       ["", "normal", "stress"],
-      ["customers", parts("customers", "normal").joined(separator: "  "), parts("customers", "stress").joined(separator: "  ")],
+      [
+        "customers", parts("customers", "normal").joined(separator: "  "),
+        parts("customers", "stress").joined(separator: "  "),
+      ],
       ["staff", parts("staff", "normal").joined(separator: "  "), parts("staff", "stress").joined(separator: "  ")],
     ]
     var lines = align(rows, separator: " │ ")
@@ -276,7 +287,8 @@ public enum Renderer {
       var lines = ["indicator,value,status"]
       lines.append("verdict," + csvValue(document["verdict"]) + ",")
       for (name, indicator) in indicators.pairs {
-        lines.append([csvField(name), csvValue(indicator["value"]), csvValue(indicator["status"])].joined(separator: ","))
+        lines.append(
+          [csvField(name), csvValue(indicator["value"]), csvValue(indicator["status"])].joined(separator: ","))
       }
       return lines
     }
@@ -290,8 +302,11 @@ public enum Renderer {
         for condition in ["normal", "stress"] {
           let cell = cells[audience]?[condition]
           lines.append(
-            [audience, condition, csvValue(cell?["interactions"]), csvValue(cell?["mean"]), csvValue(cell?["positive"])]
-              .joined(separator: ","))
+            [
+              audience, condition, csvValue(cell?["interactions"]), csvValue(cell?["mean"]),
+              csvValue(cell?["positive"]),
+            ]
+            .joined(separator: ","))
         }
       }
       return lines

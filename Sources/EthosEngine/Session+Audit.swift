@@ -51,9 +51,12 @@ extension Session {
         let retracted = state.retracted.contains(envelope.seq)
         switch format {
         case .table:
-          let line = "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
+          let line =
+            "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
             + (retracted ? "  [retracted]" : "")
-          for line in Renderer.fit([line] + IndicatorChange.lines(changes, indent: "    "), layout: layout) { emit(line) }
+          for line in Renderer.fit([line] + IndicatorChange.lines(changes, indent: "    "), layout: layout) {
+            emit(line)
+          }
         case .json:
           items.append(
             .object(

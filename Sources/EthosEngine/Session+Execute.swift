@@ -26,7 +26,7 @@ extension Session {
     } catch {
       batch?.entries.append((Array(line.utf8), origin))
       lastLineUnparsed = true
-      report(EngineError(error.message), origin)
+      report(EngineError(error.message, column: error.column), origin)
       return .failed
     }
     guard let statement else { return .done }
@@ -95,7 +95,8 @@ extension Session {
       do {
         try expect(path, op, value)
       } catch {
-        expectResults.append(ExpectResult(location: origin.recorded, file: file, statement: text, failure: error.message))
+        expectResults.append(
+          ExpectResult(location: origin.recorded, file: file, statement: text, failure: error.message))
         throw error
       }
       expectResults.append(ExpectResult(location: origin.recorded, file: file, statement: text, failure: nil))
@@ -118,7 +119,9 @@ extension Session {
       for line in try Help.render(topic: topic) {
         // On a terminal, long lines wrap under their text, not at column 0.
         let lead = line.prefix { $0 == " " }.count
-        for part in Renderer.wrap(line, width: format == .table ? width : nil, indent: String(repeating: " ", count: lead + 4)) {
+        for part in Renderer.wrap(
+          line, width: format == .table ? width : nil, indent: String(repeating: " ", count: lead + 4))
+        {
           emitText(part)
         }
       }

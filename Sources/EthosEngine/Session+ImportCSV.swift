@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import EthosDomain
 import EthosImport
 import EthosJSON
 import EthosLanguage
 import EthosStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What one `import-csv` did (SPEC §15).
 public struct ImportSummary: Sendable, Equatable {
@@ -95,7 +96,9 @@ extension Session {
     var name = request.path
     if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {
       if let slash = current.path.lastIndex(of: "/") { path = String(current.path[...slash]) + request.path }
-      if let slash = current.name.lastIndex(of: "/") { name = Session.tidy(String(current.name[...slash]) + request.path) }
+      if let slash = current.name.lastIndex(of: "/") {
+        name = Session.tidy(String(current.name[...slash]) + request.path)
+      }
     }
     try commitBatch()
     try catchUp()
@@ -288,7 +291,8 @@ extension Session {
   private func emitSummary(_ run: ImportRun) {
     let summary = run.summary
     emitDocument(
-      .object(JSONObject([("import", .string(run.name)), ("summary", summary.json), ("dryRun", .bool(run.request.dryRun))])),
+      .object(
+        JSONObject([("import", .string(run.name)), ("summary", summary.json), ("dryRun", .bool(run.request.dryRun))])),
       table: { [summary.line] },
       csv: {
         [
@@ -347,7 +351,10 @@ extension Session {
       let id = try index.customerID(for: key, line: plan.line, state: state)
       if state.owners[id] != nil { return nil }
       let segmentText = segment.map { " segment=" + ImportPlanner.quoted($0) } ?? ""
-      return (["customer \(id) \(ImportPlanner.quoted(name))\(segmentText) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)])
+      return (
+        ["customer \(id) \(ImportPlanner.quoted(name))\(segmentText) key=\(ImportPlanner.quoted(key))" + mark],
+        [(key, id)]
+      )
     case .employee(let key, let name, let options):
       if let id = index.byKey[key.lowercased()], state.employees[id] != nil { return nil }
       guard let id = ExternalKey.id(for: key) else {
@@ -360,7 +367,9 @@ extension Session {
           "employee key '\(key)' becomes id '\(id)', which is already the employee of key '\(known.key ?? "")' — "
             + "map a column that tells them apart")
       }
-      return (["hire \(id) \(ImportPlanner.quoted(name))\(options) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)])
+      return (
+        ["hire \(id) \(ImportPlanner.quoted(name))\(options) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)]
+      )
     case .observation(let observation):
       var registrations: [String] = []
       var learned: [(key: String, id: String)] = []
@@ -422,12 +431,14 @@ struct PartyIndex {
       if let kept = customer.key, !ExternalKey.same(kept, key) {
         throw ImportError(
           line: line,
-          "key '\(key)' becomes id '\(id)', which is already the customer of key '\(kept)' — map a column that tells them apart")
+          "key '\(key)' becomes id '\(id)', which is already the customer of key '\(kept)' — map a column that tells them apart"
+        )
       }
       return id
     }
     if !anyParty, state.owners[id] != nil {
-      throw ImportError(line: line, "key '\(key)' becomes id '\(id)', which already names someone who is not a customer")
+      throw ImportError(
+        line: line, "key '\(key)' becomes id '\(id)', which already names someone who is not a customer")
     }
     return id
   }

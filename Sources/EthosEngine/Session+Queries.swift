@@ -76,7 +76,7 @@ extension Session {
   /// observations in (end − window, end], end being `asOfTime` or the time
   /// of `view`'s last event. Folded from the state just before the window,
   /// its observations cleared, so a snapshot serves the window too.
-  func windowed(_ view: State, asOfTime: Timestamp?, window: Duration) throws(EngineError) -> (State, CultureWindow) {
+  func windowed(_ view: State, asOfTime: Timestamp?, window: TimeSpan) throws(EngineError) -> (State, CultureWindow) {
     guard let end = asOfTime ?? view.headTime else {
       return (view, CultureWindow(text: window.text, start: Timestamp(seconds: 0)))
     }
@@ -143,23 +143,31 @@ extension Session {
   }
 
   /// `trend` of several paths in one pass over the log (the report's charts).
-  func trends(_ paths: [String], by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> [JSON] {
+  func trends(_ paths: [String], by: TrendBucket, state view: State, asOfTime: Timestamp?) throws(EngineError) -> [JSON]
+  {
     for path in paths {
       let head = path.split(separator: ".").first.map(String.init) ?? ""
       guard !["trend", "who", "history", "show"].contains(head) else {
-        throw .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+        throw .badPath(
+          path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
       }
       // A trend follows a number: refuse an object, a list or a word up front.
       switch try value(at: path, state: view, asOfTime: asOfTime) {
       case .int, .double, .null: break
       case .object(let object):
-        let fix = object["value"] != nil
+        let fix =
+          object["value"] != nil
           ? "did you mean '\(path).value'?" : "pick one of its keys: \(object.keys.joined(separator: ", "))"
         throw .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
       case .array:
-        throw .badPath(path, reason: "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'")
+        throw .badPath(
+          path,
+          reason:
+            "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'"
+        )
       default:
-        throw .badPath(path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
+        throw .badPath(
+          path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
       }
     }
     var points = [[JSON]](repeating: [], count: paths.count)
@@ -427,7 +435,9 @@ extension Session {
       }
       if let by { object["retractedBy"] = by }
     }
-    if envelope.type == EventType.eventRetracted.rawValue, case .eventRetracted(let target, _)? = try? envelope.decoded() {
+    if envelope.type == EventType.eventRetracted.rawValue,
+      case .eventRetracted(let target, _)? = try? envelope.decoded()
+    {
       let targetEnvelope: Envelope?
       do { targetEnvelope = try store.event(branch, seq: target) } catch { throw .store(error) }
       var link = JSONObject([("seq", .int(target))])

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import EthosDomain
 import EthosJSON
 import EthosLanguage
 import EthosProjections
 import EthosReport
 import EthosStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 extension Session {
   /// Where `report` writes when no file is named (SPEC §16).
@@ -41,9 +42,12 @@ extension Session {
       ("team", try self.document(.team, state: view, asOfTime: time)),
       ("atRisk", try self.document(.atRisk, state: view, asOfTime: time)),
       // The last 20 events: read only those, not the whole log.
-      ("history",
-       try history(
-         HistoryFilter(since: .seq(max(1, view.headSeq - 19)), last: 20), upTo: view.headSeq, retracted: view.retracted)),
+      (
+        "history",
+        try history(
+          HistoryFilter(since: .seq(max(1, view.headSeq - 19)), last: 20), upTo: view.headSeq, retracted: view.retracted
+        )
+      ),
       ("audit", try auditSummary(view, asOfTime: time)),
     ])
     if let other {
@@ -116,7 +120,8 @@ extension Session {
     }
     let verify: JSON
     do throws(EngineError) {
-      verify = .object(JSONObject([("ok", .bool(true)), ("message", .string(try Session.verify(store, branch: branch)))]))
+      verify = .object(
+        JSONObject([("ok", .bool(true)), ("message", .string(try Session.verify(store, branch: branch)))]))
     } catch {
       verify = .object(JSONObject([("ok", .bool(false)), ("message", .string(error.message))]))
     }
@@ -172,6 +177,7 @@ extension EngineError {
   static func reportUnwritable(_ path: String, errno code: Int32) -> EngineError {
     let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
     return EngineError(
-      "cannot write the report to '\(path)': \(reason) — name a file in a folder you can write to (ethos report -o FILE)")
+      "cannot write the report to '\(path)': \(reason) — name a file in a folder you can write to (ethos report -o FILE)"
+    )
   }
 }

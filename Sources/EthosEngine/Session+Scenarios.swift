@@ -13,6 +13,19 @@ extension Session {
     try catchUp()
     let fork = seq ?? state.headSeq
     guard fork >= 0, fork <= state.headSeq else { throw .noEvent(fork, head: state.headSeq) }
+    var depth = 0
+    do {
+      var line = try store.branch(branch)
+      while let parent = line?.parent, depth <= Session.maxBranchDepth {
+        depth += 1
+        line = try store.branch(parent)
+      }
+    } catch {
+      throw .store(error)
+    }
+    guard depth < Session.maxBranchDepth else {
+      throw .branchTooDeep(name, parent: branch, limit: Session.maxBranchDepth)
+    }
     do {
       try store.createBranch(name, from: branch, at: fork)
     } catch {
@@ -125,7 +138,9 @@ extension Session {
     // nearly all indicators): the table leaves it out.
     func shortPath(_ path: String) -> String {
       var path = Substring(path)
-      for prefix in [query.name + ".", "indicators."] where path.hasPrefix(prefix) { path = path.dropFirst(prefix.count) }
+      for prefix in [query.name + ".", "indicators."] where path.hasPrefix(prefix) {
+        path = path.dropFirst(prefix.count)
+      }
       return String(path)
     }
     emitDocument(
@@ -150,7 +165,8 @@ extension Session {
           + rows.map { row in
             [
               Renderer.csvField(row.path), Renderer.csvValue(row.left), Renderer.csvValue(row.right),
-              row.left?.number != nil && row.right?.number != nil ? Renderer.csvField(Session.delta(row.left, row.right)) : "",
+              row.left?.number != nil && row.right?.number != nil
+                ? Renderer.csvField(Session.delta(row.left, row.right)) : "",
             ].joined(separator: ",")
           }
       })

@@ -1,11 +1,12 @@
+import EthosDomain
+import EthosJSON
+import EthosLanguage
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import EthosDomain
-import EthosJSON
-import EthosLanguage
 
 extension Session {
   /// Runs the script at `path`: writes are committed in batches, and each
@@ -221,7 +222,8 @@ extension Session {
       switch current {
       case .object(let object):
         guard let next = object[step] else {
-          let fix = Suggestion.nearest(to: step, in: object.keys).map { " — did you mean '\($0)'?" }
+          let fix =
+            Suggestion.nearest(to: step, in: object.keys).map { " — did you mean '\($0)'?" }
             ?? " (keys: \(object.keys.joined(separator: ", ")))"
           throw .badPath(path, reason: "'\(walked)' has no key '\(step)'\(fix)")
         }

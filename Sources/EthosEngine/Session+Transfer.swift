@@ -1,10 +1,11 @@
+import EthosDomain
+import EthosStore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import EthosDomain
-import EthosStore
 
 extension Session {
   // MARK: export

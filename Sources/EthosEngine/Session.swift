@@ -28,9 +28,11 @@ public enum Origin: Sendable, Equatable {
   }
 
   /// What error lines start with.
-  var errorPrefix: String {
-    if case .script(let file, let line) = self { return "\(file):\(line): " }
-    return ""
+  /// `FILE:LINE: ` of a script, `FILE:LINE:COLUMN: ` when the column is known
+  /// (as swiftc and clang write it); nothing in the REPL.
+  func errorPrefix(column: Int?) -> String {
+    guard case .script(let file, let line) = self else { return "" }
+    return column.map { "\(file):\(line):\($0): " } ?? "\(file):\(line): "
   }
 }
 
@@ -99,6 +101,8 @@ public final class Session {
   public internal(set) var expectResults: [ExpectResult] = []
   /// The clock each branch had when this session last left it (SPEC §3.2).
   var branchClocks: [String: ClockSetting] = [:]
+  /// The column of the last error the parser located, for the REPL's caret.
+  public internal(set) var lastErrorColumn: Int?
   /// How often a script line is decided again after another writer got in
   /// first, before it is refused as busy (the REPL re-decides once).
   static let scriptConflictAttempts = 100
@@ -107,6 +111,9 @@ public final class Session {
   /// How deep `source` may nest (SPEC §7): each level holds a file open
   /// and a stack frame, and 2,000 levels overflowed the stack.
   static let maxSourceDepth = 100
+  /// How many branches deep a line of what-ifs may go: each read of a branch
+  /// walks its parents, so a chain hundreds deep made every query crawl.
+  static let maxBranchDepth = 50
   /// Lines from the top of a file that are not statements after which it is
   /// taken for something other than a script.
   static let unparsedLinesBeforeGivingUp = 3
@@ -268,7 +275,8 @@ public final class Session {
       // came after would be decided against a state the store does not hold.
       if origin.isScript || !scripts.isEmpty { stopRequested = true }
     }
-    emitError(origin.errorPrefix + "error: " + error.message)
+    lastErrorColumn = error.column
+    emitError(origin.errorPrefix(column: error.column) + "error: " + error.message)
   }
 
   func emit(_ line: String) {
@@ -292,7 +300,9 @@ public final class Session {
 
   /// Renders a query document in the current format.
   func render(_ document: JSON, query: Query) {
-    for line in Renderer.render(document, query: query, format: format, color: color, layout: layout, pretty: prettyJSON) {
+    for line in Renderer.render(
+      document, query: query, format: format, color: color, layout: layout, pretty: prettyJSON)
+    {
       emit(line)
     }
   }
@@ -309,7 +319,8 @@ public final class Session {
 
   /// A document's lines in `json` format: pretty for a person, else one line.
   func jsonLines(_ document: JSON) -> [String] {
-    prettyJSON ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
+    prettyJSON
+      ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
   }
 }
 

@@ -1,9 +1,10 @@
+import EthosDomain
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import EthosDomain
 
 /// The wall clock: `recordedAt` of appended events, and `clock live`.
 public protocol WallClock: Sendable {

@@ -65,7 +65,8 @@ public struct CSVTable: Sendable {
     guard let text = String(validating: body, as: UTF8.self) else {
       throw ImportError(
         line: firstInvalidLine(body),
-        "the file is not UTF-8 text (bytes that are not UTF-8 on line \(firstInvalidLine(body))) — save it as CSV UTF-8")
+        "the file is not UTF-8 text (bytes that are not UTF-8 on line \(firstInvalidLine(body))) — save it as CSV UTF-8"
+      )
     }
     let reader: CSVReader
     do {

@@ -128,16 +128,31 @@ public struct CSVTime: Sendable {
       }
       format = format.dropFirst()
       switch d {
-      case "Y": guard let v = number(4) else { return nil }; year = v
-      case "y": guard let v = number(2) else { return nil }; year = v < 69 ? 2000 + v : 1900 + v
-      case "m": guard let v = number(2) else { return nil }; month = v
+      case "Y":
+        guard let v = number(4) else { return nil }
+        year = v
+      case "y":
+        guard let v = number(2) else { return nil }
+        year = v < 69 ? 2000 + v : 1900 + v
+      case "m":
+        guard let v = number(2) else { return nil }
+        month = v
       case "d", "e":
         while input.first == " " { input = input.dropFirst() }
-        guard let v = number(2) else { return nil }; day = v
-      case "H", "I": guard let v = number(2) else { return nil }; hour = v
-      case "M": guard let v = number(2) else { return nil }; minute = v
-      case "S": guard let v = number(2) else { return nil }; second = v
-      case "b", "B", "h": guard let v = monthName() else { return nil }; month = v
+        guard let v = number(2) else { return nil }
+        day = v
+      case "H", "I":
+        guard let v = number(2) else { return nil }
+        hour = v
+      case "M":
+        guard let v = number(2) else { return nil }
+        minute = v
+      case "S":
+        guard let v = number(2) else { return nil }
+        second = v
+      case "b", "B", "h":
+        guard let v = monthName() else { return nil }
+        month = v
       case "p":
         let rest = String(String.UnicodeScalarView(input.prefix(2))).lowercased()
         guard rest == "am" || rest == "pm" else { return nil }

@@ -61,7 +61,8 @@ public struct ImportPlanner: Sendable {
     if let presetName {
       guard let found = Preset.named(presetName) else {
         let names = Preset.all.map(\.name)
-        let fix = Suggestion.nearest(to: presetName.lowercased(), in: names).map { "did you mean '\($0)'?" }
+        let fix =
+          Suggestion.nearest(to: presetName.lowercased(), in: names).map { "did you mean '\($0)'?" }
           ?? "presets: \(names.joined(separator: ", "))"
         throw ImportError(line: headerLine, "unknown preset '\(presetName)' — \(fix)")
       }
@@ -70,14 +71,16 @@ public struct ImportPlanner: Sendable {
     var kind = preset?.kind
     if let kindName {
       guard let given = ImportKind(rawValue: kindName.lowercased()) else {
-        let fix = Suggestion.nearest(to: kindName.lowercased(), in: ImportKind.allCases.map(\.rawValue))
+        let fix =
+          Suggestion.nearest(to: kindName.lowercased(), in: ImportKind.allCases.map(\.rawValue))
           .map { "did you mean '\($0)'?" } ?? "kinds: \(ImportKind.names)"
         throw ImportError(line: headerLine, "unknown kind '\(kindName)' — \(fix)")
       }
       if let preset, preset.kind != given {
         throw ImportError(
           line: headerLine,
-          "preset '\(preset.name)' imports \(preset.kind.rawValue), not \(given.rawValue) — leave out --kind or the preset")
+          "preset '\(preset.name)' imports \(preset.kind.rawValue), not \(given.rawValue) — leave out --kind or the preset"
+        )
       }
       kind = given
     }
@@ -99,12 +102,14 @@ public struct ImportPlanner: Sendable {
         let fix = Suggestion.nearest(to: map.field, in: kind.fields).map { "did you mean '\($0)'? " } ?? ""
         throw ImportError(
           line: headerLine,
-          "--map names no field '\(map.field)' of --kind \(kind.rawValue) — \(fix)fields: \(kind.fields.joined(separator: ", "))")
+          "--map names no field '\(map.field)' of --kind \(kind.rawValue) — \(fix)fields: \(kind.fields.joined(separator: ", "))"
+        )
       }
       guard let found = index(of: map.column) else {
         let fix = Suggestion.nearest(to: map.column, in: header).map { "did you mean '\($0)'? " } ?? ""
         throw ImportError(
-          line: headerLine, "--map \(map.field)=\(map.column): the file has no column '\(map.column)' — \(fix)columns: \(listed)")
+          line: headerLine,
+          "--map \(map.field)=\(map.column): the file has no column '\(map.column)' — \(fix)columns: \(listed)")
       }
       columns[map.field] = found
     }
@@ -174,7 +179,8 @@ public struct ImportPlanner: Sendable {
         let words = preset?.ratings == true ? " (or Good / Bad)" : ""
         throw ImportError(
           line: line,
-          "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; a score is a whole number from 0 to 10\(words) — fix the value")
+          "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; a score is a whole number from 0 to 10\(words) — fix the value"
+        )
       }
       return number
     }
@@ -182,7 +188,9 @@ public struct ImportPlanner: Sendable {
     if let text = value("at") {
       guard let parsed = time.parse(text) else {
         throw ImportError(
-          line: line, "column '\(column("at"))' (at) holds '\(ImportPlanner.shown(text))', which is not a time; expected \(time.expected)")
+          line: line,
+          "column '\(column("at"))' (at) holds '\(ImportPlanner.shown(text))', which is not a time; expected \(time.expected)"
+        )
       }
       at = parsed
     } else if kind.required.contains("at") {
@@ -233,7 +241,8 @@ public struct ImportPlanner: Sendable {
         guard let number = Int(trimmed), (-2...2).contains(number) else {
           throw ImportError(
             line: line,
-            "column '\(column("outcome"))' (outcome) holds '\(ImportPlanner.shown(outcome))'; an outcome is a whole number from -2 to +2 — fix the value")
+            "column '\(column("outcome"))' (outcome) holds '\(ImportPlanner.shown(outcome))'; an outcome is a whole number from -2 to +2 — fix the value"
+          )
         }
         words.append(.text(" outcome=\(number)"))
       }
@@ -249,7 +258,8 @@ public struct ImportPlanner: Sendable {
       var words: [Observation.Word] = [.text("pulse ")]
       if let dept = value("dept") {
         guard let id = ExternalKey.id(for: dept) else {
-          throw ImportError(line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
+          throw ImportError(
+            line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
         }
         words.append(.text("dept=" + id))
       } else {
@@ -266,7 +276,8 @@ public struct ImportPlanner: Sendable {
       var options = ""
       if let dept = value("dept") {
         guard let id = ExternalKey.id(for: dept) else {
-          throw ImportError(line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
+          throw ImportError(
+            line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
         }
         options += " dept=" + id
       }
@@ -285,7 +296,9 @@ public struct ImportPlanner: Sendable {
         guard let text = value(field) else { continue }
         guard let number = Int(text), (1...5).contains(number) else {
           throw ImportError(
-            line: line, "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; it is a whole number from 1 to 5")
+            line: line,
+            "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; it is a whole number from 1 to 5"
+          )
         }
         options += " \(field)=\(number)"
       }

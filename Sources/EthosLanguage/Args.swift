@@ -46,7 +46,8 @@ struct Args {
       if names.isEmpty {
         throw Diagnostic("\(verb) takes no options (got '\(key)=') — usage: \(spec.syntax)", column: token.column)
       }
-      let fix = Suggestion.nearest(to: key, in: names).map { "did you mean '\($0)'?" }
+      let fix =
+        Suggestion.nearest(to: key, in: names).map { "did you mean '\($0)'?" }
         ?? "\(verb) takes \(names.map { "\($0)=" }.joined(separator: ", "))"
       throw Diagnostic("unknown option '\(key)' for \(verb) — \(fix)", column: token.column)
     }
@@ -138,7 +139,9 @@ struct Args {
         "'\(shown(token.text, limit: 20))' is \(count) characters long; \(kind) may have at most \(limit) — shorten it",
         column: token.column)
     }
-    guard !token.text.isEmpty else { throw Diagnostic("empty text — write something between the quotes", column: token.column) }
+    guard !token.text.isEmpty else {
+      throw Diagnostic("empty text — write something between the quotes", column: token.column)
+    }
     if let hidden = token.text.unicodeScalars.first(where: isHidden) {
       throw Diagnostic(
         "'\(shown(token.text, limit: 20))' contains an invisible or control character "
@@ -153,7 +156,8 @@ struct Args {
     guard index < positionals.count else { return nil }
     let token = positionals[index]
     guard token.quoted else {
-      throw Diagnostic("unexpected '\(shown(token.text))' — a note goes in quotes; usage: \(spec.syntax)", column: token.column)
+      throw Diagnostic(
+        "unexpected '\(shown(token.text))' — a note goes in quotes; usage: \(spec.syntax)", column: token.column)
     }
     used.insert(index)
     return try Args.bounded(token, limit: Limits.textLength)
@@ -162,7 +166,8 @@ struct Args {
   mutating func keyword(_ index: Int, _ word: String) throws(Diagnostic) {
     let token = try positional(index, "'\(word)'")
     guard token.text == word, !token.quoted else {
-      throw Diagnostic("expected '\(word)' here, got '\(shown(token.text))' — usage: \(spec.syntax)", column: token.column)
+      throw Diagnostic(
+        "expected '\(word)' here, got '\(shown(token.text))' — usage: \(spec.syntax)", column: token.column)
     }
   }
 
@@ -201,7 +206,8 @@ struct Args {
     if token.text.hasPrefix("@") { return .seq(try seqValue(token)) }
     guard let time = Timestamp(parsing: token.text) else {
       throw Diagnostic(
-        "'\(shown(token.text))' is neither @N nor a time — write @42, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]", column: token.column)
+        "'\(shown(token.text))' is neither @N nor a time — write @42, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]",
+        column: token.column)
     }
     return .time(time)
   }
@@ -229,9 +235,11 @@ struct Args {
     tokens.append(contentsOf: options.values.sorted { $0.column < $1.column })
     used = Set(positionals.indices)
     usedOptions = Set(options.keys)
-    guard let spec = StatementTable.spec(head.text), spec.group == .queries || ["history", "show", "plan"].contains(head.text)
+    guard let spec = StatementTable.spec(head.text),
+      spec.group == .queries || ["history", "show", "plan"].contains(head.text)
     else {
-      throw Diagnostic("'\(shown(head.text))' is not a query — use matrix, culture, employees, … (see 'help')", column: head.column)
+      throw Diagnostic(
+        "'\(shown(head.text))' is not a query — use matrix, culture, employees, … (see 'help')", column: head.column)
     }
     var nested = Args(spec: spec, tokens: tokens, endColumn: endColumn)
     let query: Query
@@ -359,9 +367,9 @@ struct Args {
   }
 
   /// `window=DURATION` of `culture` and `matrix` (SPEC §5): a span greater than zero.
-  mutating func window() throws(Diagnostic) -> Duration? {
+  mutating func window() throws(Diagnostic) -> TimeSpan? {
     guard let token = option("window") else { return nil }
-    guard let duration = Duration(parsing: token.text), duration.seconds > 0 else {
+    guard let duration = TimeSpan(parsing: token.text), duration.seconds > 0 else {
       throw Diagnostic(
         "window= must be a duration greater than zero such as 90d, 12w or 36h (got '\(shown(token.text))')",
         column: token.column)
@@ -387,7 +395,7 @@ struct Args {
 
   mutating func due(_ name: String) throws(Diagnostic) -> Due? {
     guard let token = option(name) else { return nil }
-    if token.text.hasPrefix("+"), let duration = Duration(parsing: String(token.text.dropFirst())) {
+    if token.text.hasPrefix("+"), let duration = TimeSpan(parsing: String(token.text.dropFirst())) {
       return .after(duration)
     }
     if let time = Timestamp(parsing: token.text) { return .at(time) }

@@ -33,7 +33,8 @@ public enum Parser {
     case "what-if":
       let nested = try statement(rest, endColumn: endColumn)
       guard case .write(let command) = nested else {
-        throw Diagnostic("what-if takes a write statement such as 'what-if champion ben'", column: rest.first?.column ?? endColumn)
+        throw Diagnostic(
+          "what-if takes a write statement such as 'what-if champion ben'", column: rest.first?.column ?? endColumn)
       }
       return .whatIf(command)
     case "import-csv":
@@ -99,7 +100,8 @@ public enum Parser {
       try a.finish()
       return .write(command)
     case "depart":
-      let command = Command.depart(id: try a.id(0, "an employee id"), reason: try a.word("reason", DepartureReason.self) ?? .other)
+      let command = Command.depart(
+        id: try a.id(0, "an employee id"), reason: try a.word("reason", DepartureReason.self) ?? .other)
       try a.finish()
       return .write(command)
     case "engage":
@@ -222,7 +224,9 @@ public enum Parser {
       let id = try a.id(0, "an action id")
       try a.keyword(1, "for")
       let deficiency = try a.id(2, "a deficiency id")
-      guard let owner = try a.id(option: "owner", what: "an employee id") else { throw a.missing("owner", "an employee id") }
+      guard let owner = try a.id(option: "owner", what: "an employee id") else {
+        throw a.missing("owner", "an employee id")
+      }
       guard let due = try a.due("due") else { throw a.missing("due", "a time or +DURATION, e.g. due=+2w") }
       let command = Command.planAction(
         id: id, deficiency: deficiency, owner: owner, due: due, what: try a.optionalText(3))
@@ -245,7 +249,7 @@ public enum Parser {
         let token = a.positionals[0]
         if token.text == "live" {
           action = .live
-        } else if token.text.hasPrefix("+"), let duration = Duration(parsing: String(token.text.dropFirst())) {
+        } else if token.text.hasPrefix("+"), let duration = TimeSpan(parsing: String(token.text.dropFirst())) {
           action = .advance(duration)
         } else if let time = Timestamp(parsing: token.text) {
           action = .set(time)
@@ -292,7 +296,8 @@ public enum Parser {
       var step = false
       if let first = a.positionals.first {
         guard first.text == "step", !first.quoted else {
-          throw Diagnostic("unexpected '\(shown(first.text))' — replay takes from=@A, to=@B and step", column: first.column)
+          throw Diagnostic(
+            "unexpected '\(shown(first.text))' — replay takes from=@A, to=@B and step", column: first.column)
         }
         step = true
         a.used.insert(0)
@@ -339,7 +344,9 @@ public enum Parser {
       let path = try a.name(0, "a path such as culture.indicators.nps.value", limit: 512)
       if a.positionals.count > 1, a.positionals[1].text == "=", !a.positionals[1].quoted {
         // The nearest word by spelling is '!=': the opposite of what was meant.
-        throw Diagnostic("a comparison must be \(ExpectOperator.choices) (got '=') — did you mean '=='?", column: a.positionals[1].column)
+        throw Diagnostic(
+          "a comparison must be \(ExpectOperator.choices) (got '=') — did you mean '=='?",
+          column: a.positionals[1].column)
       }
       let op = try a.positionalWord(1, ExpectOperator.self, "a comparison")
       let value = try a.expectValue(2)

@@ -29,7 +29,7 @@ public enum Statement: Sendable, Equatable {
 public enum ClockAction: Sendable, Equatable {
   case show
   case set(Timestamp)
-  case advance(Duration)
+  case advance(TimeSpan)
   case live
 }
 
@@ -38,8 +38,8 @@ public enum Query: Sendable, Equatable {
   /// `culture` over all history.
   public static let culture = Query.culture(window: nil)
 
-  case matrix(dept: String?, window: Duration? = nil)
-  case culture(window: Duration? = nil)
+  case matrix(dept: String?, window: TimeSpan? = nil)
+  case culture(window: TimeSpan? = nil)
   case employees(all: Bool)
   case customers(all: Bool)
   case partners

@@ -120,7 +120,8 @@ public struct OptionSpec: Sendable, Equatable {
   }
 
   init<V: Vocabulary>(_ name: String, _ type: V.Type, list: Bool = false) {
-    self.init(name, type.allCases.map(\.rawValue).joined(separator: "|"), values: type.allCases.map(\.rawValue), list: list)
+    self.init(
+      name, type.allCases.map(\.rawValue).joined(separator: "|"), values: type.allCases.map(\.rawValue), list: list)
   }
 }
 
@@ -167,7 +168,8 @@ public enum StatementTable {
     // people
     StatementSpec(
       words: "hire", group: .people,
-      syntax: "hire ID \"NAME\" [dept=D] [role=R] [level=staff|manager|leader] [facing=yes|no] [orientation=1-5] [skills=1-5] [key=K]",
+      syntax:
+        "hire ID \"NAME\" [dept=D] [role=R] [level=staff|manager|leader] [facing=yes|no] [orientation=1-5] [skills=1-5] [key=K]",
       summary: "hire an employee (EmployeeHired)",
       options: [
         OptionSpec("dept", "D", .ref(.department)), OptionSpec("role", "R"), OptionSpec("level", Level.self),
@@ -180,11 +182,13 @@ public enum StatementTable {
     StatementSpec(
       words: "depart", group: .people, syntax: "depart EMP [reason=resigned|dismissed|retired|other]",
       summary: "an employee leaves (EmployeeDeparted)", options: [OptionSpec("reason", DepartureReason.self)],
-      rules: "EMP must be an active employee; the id is never reused.", example: "depart ana reason=resigned", arguments: [.ref(.activeEmployee)]),
+      rules: "EMP must be an active employee; the id is never reused.", example: "depart ana reason=resigned",
+      arguments: [.ref(.activeEmployee)]),
     StatementSpec(
       words: "engage", group: .people, syntax: "engage ID \"NAME\" kind=vendor|subcontractor",
       summary: "engage a vendor or subcontractor (PartnerEngaged)", options: [OptionSpec("kind", PartnerKind.self)],
-      rules: "ID must be new; kind= is required.", example: "engage linens \"Linen Co\" kind=vendor", arguments: [.free, .free]),
+      rules: "ID must be new; kind= is required.", example: "engage linens \"Linen Co\" kind=vendor",
+      arguments: [.free, .free]),
     StatementSpec(
       words: "release", group: .people, syntax: "release PARTNER", summary: "end a partnership (PartnerReleased)",
       options: [], rules: "PARTNER must be engaged.", example: "release linens", arguments: [.ref(.engagedPartner)]),
@@ -192,40 +196,48 @@ public enum StatementTable {
       words: "customer", group: .people, syntax: "customer ID \"NAME\" [segment=S] [key=K]",
       summary: "register a customer (CustomerRegistered)",
       options: [OptionSpec("segment", "S", .ref(.segment)), OptionSpec("key", "K")],
-      rules: "ID must be new. key= keeps the external key (an e-mail, a requester id) an import knows the customer by.", example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
+      rules: "ID must be new. key= keeps the external key (an e-mail, a requester id) an import knows the customer by.",
+      example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
     StatementSpec(
       words: "lose", group: .people, syntax: "lose CUST [\"reason\"]", summary: "a customer goes away (CustomerLost)",
-      options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\"", arguments: [.ref(.activeCustomer), .note]),
+      options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\"",
+      arguments: [.ref(.activeCustomer), .note]),
     StatementSpec(
       words: "champion", group: .people, syntax: "champion EMP [area=\"…\"]",
       summary: "name a service champion (ChampionNamed)", options: [OptionSpec("area", "\"…\"")],
       rules: "EMP must be active and not already a champion; any level.",
       example: "champion ben area=\"housekeeping\"", arguments: [.ref(.championCandidate)]),
     StatementSpec(
-      words: "unchampion", group: .people, syntax: "unchampion EMP", summary: "a champion stands down (ChampionStoodDown)",
+      words: "unchampion", group: .people, syntax: "unchampion EMP",
+      summary: "a champion stands down (ChampionStoodDown)",
       options: [], rules: "EMP must be a current champion.", example: "unchampion ben", arguments: [.ref(.champion)]),
     StatementSpec(
       words: "team join", group: .people, syntax: "team join EMP",
       summary: "join the dedicated service team (ServiceTeamJoined)", options: [],
       rules: "EMP must be active and not on the team.", example: "team join ana", arguments: [.ref(.teamCandidate)]),
     StatementSpec(
-      words: "team leave", group: .people, syntax: "team leave EMP", summary: "leave the service team (ServiceTeamLeft)",
+      words: "team leave", group: .people, syntax: "team leave EMP",
+      summary: "leave the service team (ServiceTeamLeft)",
       options: [], rules: "EMP must be on the team.", example: "team leave ana", arguments: [.ref(.teamMember)]),
     StatementSpec(
       words: "lead", group: .people, syntax: "lead EMP communicate|model|recognize|review|frontline [\"note\"]",
       summary: "a senior leader acts visibly (LeadershipActed)", options: [],
       rules: "EMP must be an active employee with level=leader.",
-      example: "lead cora frontline \"worked the desk at check-in\"", arguments: [.ref(.leader), ArgumentSpec(.words(LeadActivity.allCases.map(\.rawValue))), .note]),
+      example: "lead cora frontline \"worked the desk at check-in\"",
+      arguments: [.ref(.leader), ArgumentSpec(.words(LeadActivity.allCases.map(\.rawValue))), .note]),
     StatementSpec(
       words: "say", group: .people, syntax: "say BY \"TEXT\" [to=internal|external]",
       summary: "record what a leader or the company says (StatementMade)", options: [OptionSpec("to", Addressee.self)],
       rules: "BY is an active employee or 'company'; to=external by default. Words like focus, initiative, tactic or "
         + "campaign count as tactic language.",
-      example: "say company \"Service is how we work, every day\" to=internal", arguments: [.ref(.employeeOrCompany), .free]),
+      example: "say company \"Service is how we work, every day\" to=internal",
+      arguments: [.ref(.employeeOrCompany), .free]),
     StatementSpec(
-      words: "train", group: .people, syntax: "train EMP[,EMP…] topic=phone-courtesy|follow-up|ownership|problem-resolution|other",
+      words: "train", group: .people,
+      syntax: "train EMP[,EMP…] topic=phone-courtesy|follow-up|ownership|problem-resolution|other",
       summary: "record completed training (TrainingCompleted)", options: [OptionSpec("topic", TrainingTopic.self)],
-      rules: "Every EMP must be an active employee; topic= is required.", example: "train ana,ben topic=ownership", arguments: [ArgumentSpec(.refList(.activeEmployee))]),
+      rules: "Every EMP must be an active employee; topic= is required.", example: "train ana,ben topic=ownership",
+      arguments: [ArgumentSpec(.refList(.activeEmployee))]),
     // interactions
     StatementSpec(
       words: "log", group: .interactions,
@@ -239,13 +251,15 @@ public enum StatementTable {
       ],
       rules: "EMP is an active employee; PARTY an active customer, another active employee or an engaged partner. "
         + "Defaults: mode=transaction channel=other outcome=0.",
-      example: "log ana with acme mode=relationship channel=phone outcome=+2 did=answered-on-spot,courteous", arguments: [.ref(.activeEmployee), .keyword("with"), .ref(.party), .note]),
+      example: "log ana with acme mode=relationship channel=phone outcome=+2 did=answered-on-spot,courteous",
+      arguments: [.ref(.activeEmployee), .keyword("with"), .ref(.party), .note]),
     StatementSpec(
       words: "promise", group: .interactions, syntax: "promise ID by EMP to PARTY due=T|+DURATION [\"what\"]",
       summary: "record a promise (PromiseMade)", options: [OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; EMP an active employee; PARTY an active party other than EMP; due= is required "
         + "(+3d counts from the promise's time on the clock).",
-      example: "promise p1 by ana to acme due=+2d \"call back with the refund\"", arguments: [.free, .keyword("by"), .ref(.activeEmployee), .keyword("to"), .ref(.party), .note]),
+      example: "promise p1 by ana to acme due=+2d \"call back with the refund\"",
+      arguments: [.free, .keyword("by"), .ref(.activeEmployee), .keyword("to"), .ref(.party), .note]),
     StatementSpec(
       words: "keep", group: .interactions, syntax: "keep PROMISE", summary: "a promise is kept (PromiseKept)",
       options: [], rules: "PROMISE must be open.", example: "keep p1", arguments: [.ref(.openPromise)]),
@@ -266,16 +280,21 @@ public enum StatementTable {
       example: "stress begin storm kind=weather severity=3 \"hurricane warning\"", arguments: [.free, .note]),
     StatementSpec(
       words: "stress end", group: .stress, syntax: "stress end ID", summary: "a stress window closes (StressEnded)",
-      options: [], rules: "ID must be an open stress window.", example: "stress end storm", arguments: [.ref(.openStress)]),
+      options: [], rules: "ID must be an open stress window.", example: "stress end storm",
+      arguments: [.ref(.openStress)]),
     // voice of the customer
     StatementSpec(
       words: "feedback", group: .voice, syntax: "feedback CUST score=0-10 [about=EMP] [\"comment\"]",
       summary: "a customer's rating (FeedbackReceived)",
-      options: [OptionSpec("score", "0-10", values: (0...10).map(String.init)), OptionSpec("about", "EMP", .ref(.knownEmployee))],
+      options: [
+        OptionSpec("score", "0-10", values: (0...10).map(String.init)),
+        OptionSpec("about", "EMP", .ref(.knownEmployee)),
+      ],
       rules: "CUST a known customer (a lost one too); EMP a known employee; score= is required.",
       example: "feedback acme score=9 about=ana \"quick and kind\"", arguments: [.ref(.knownCustomer), .note]),
     StatementSpec(
-      words: "complain", group: .voice, syntax: "complain CUST [about=EMP] [level=frontline|manager|head-office] [\"text\"]",
+      words: "complain", group: .voice,
+      syntax: "complain CUST [about=EMP] [level=frontline|manager|head-office] [\"text\"]",
       summary: "a customer complains (ComplaintReceived)",
       options: [OptionSpec("about", "EMP", .ref(.knownEmployee)), OptionSpec("level", ComplaintLevel.self)],
       rules: "CUST a known customer (a lost one too); EMP a known employee; level=frontline by default.",
@@ -285,7 +304,8 @@ public enum StatementTable {
       summary: "close the loop with a customer (FollowUpMade)", options: [],
       rules: "CUST a known customer; EMP an active employee. Closes the customer's open complaints and detractor "
         + "feedback; with none open it is a proactive call.",
-      example: "follow-up acme by ana \"refund confirmed\"", arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note]),
+      example: "follow-up acme by ana \"refund confirmed\"",
+      arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note]),
     StatementSpec(
       words: "pulse", group: .voice, syntax: "pulse dept=D score=0-10 (or pulse EMP score=0-10)",
       summary: "an anonymous eNPS answer (PulseRecorded)",
@@ -311,7 +331,8 @@ public enum StatementTable {
       summary: "plan an action against a deficiency (ActionPlanned); 'plan' alone lists the plan",
       options: [OptionSpec("owner", "EMP", .ref(.activeEmployee)), OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; DEFICIENCY known; owner an active employee; owner= and due= are required.",
-      example: "plan a1 for d1 owner=cora due=+2w \"storm-week staff huddles\"", arguments: [.free, .keyword("for"), .ref(.deficiency), .note]),
+      example: "plan a1 for d1 owner=cora due=+2w \"storm-week staff huddles\"",
+      arguments: [.free, .keyword("for"), .ref(.deficiency), .note]),
     StatementSpec(
       words: "done", group: .plan, syntax: "done ACTION", summary: "an action is completed (ActionCompleted)",
       options: [], rules: "ACTION must be open.", example: "done a1", arguments: [.ref(.openAction)]),
@@ -323,7 +344,8 @@ public enum StatementTable {
       example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free]),
     // queries
     StatementSpec(
-      words: "matrix", group: .queries, syntax: "matrix [dept=D] [window=DURATION]", summary: "the Service Culture Matrix",
+      words: "matrix", group: .queries, syntax: "matrix [dept=D] [window=DURATION]",
+      summary: "the Service Culture Matrix",
       options: [OptionSpec("dept", "D", .ref(.department)), OptionSpec("window", "DURATION")],
       rules: "dept= counts only interactions served by employees of D; window=90d only those of the last 90 days.",
       example: "matrix dept=front-desk"),
@@ -351,8 +373,10 @@ public enum StatementTable {
       words: "team", group: .queries, syntax: "team", summary: "the dedicated service team", options: [], rules: "",
       example: "team"),
     StatementSpec(
-      words: "promises", group: .queries, syntax: "promises [open|overdue|kept|broken]", summary: "promises and their state",
-      options: [], rules: "", example: "promises overdue", arguments: [ArgumentSpec(.words(PromiseFilter.allCases.map(\.rawValue)), optional: true)]),
+      words: "promises", group: .queries, syntax: "promises [open|overdue|kept|broken]",
+      summary: "promises and their state",
+      options: [], rules: "", example: "promises overdue",
+      arguments: [ArgumentSpec(.words(PromiseFilter.allCases.map(\.rawValue)), optional: true)]),
     StatementSpec(
       words: "stresses", group: .queries, syntax: "stresses [open]", summary: "stress windows", options: [], rules: "",
       example: "stresses open", arguments: [ArgumentSpec(.words(["open"]), optional: true)]),
@@ -365,13 +389,15 @@ public enum StatementTable {
       options: [], rules: "", example: "who ana", arguments: [.ref(.anyId)]),
     StatementSpec(
       words: "trend", group: .queries, syntax: "trend PATH [by=day|week|month]", summary: "a figure over time",
-      options: [OptionSpec("by", TrendBucket.self)], rules: "PATH as for expect, e.g. culture.indicators.nps.value; by=week by default. Each point is computed over "
+      options: [OptionSpec("by", TrendBucket.self)],
+      rules: "PATH as for expect, e.g. culture.indicators.nps.value; by=week by default. Each point is computed over "
         + "the observations inside its bucket.",
       example: "trend matrix.cells.staff.stress.mean by=week", arguments: [ArgumentSpec(.path)]),
     // history & time travel
     StatementSpec(
       words: "as of", group: .history, syntax: "as of @N|T QUERY", summary: "run a query on the state as it was then",
-      options: [], rules: "@N: just after event N; T: the last event at or before T.", example: "as of @120 matrix", arguments: [ArgumentSpec(.seq), ArgumentSpec(.query)]),
+      options: [], rules: "@N: just after event N; T: the last event at or before T.", example: "as of @120 matrix",
+      arguments: [ArgumentSpec(.seq), ArgumentSpec(.query)]),
     StatementSpec(
       words: "history", group: .history, syntax: "history [type=EVENT] [who=ID] [since=@N|T] [until=@N|T] [last=N]",
       summary: "the audit trail",
@@ -387,9 +413,11 @@ public enum StatementTable {
       words: "replay", group: .history, syntax: "replay [from=@A] [to=@B] [step]",
       summary: "re-apply events in order, printing the indicators each changed",
       options: [OptionSpec("from", "@A", .seq), OptionSpec("to", "@B", .seq)],
-      rules: "step waits for Enter between events (interactive only; q stops).", example: "replay from=@100 to=@120", arguments: [ArgumentSpec(.words(["step"]), optional: true)]),
+      rules: "step waits for Enter between events (interactive only; q stops).", example: "replay from=@100 to=@120",
+      arguments: [ArgumentSpec(.words(["step"]), optional: true)]),
     StatementSpec(
-      words: "diff", group: .history, syntax: "diff @A|T @B|T", summary: "how culture and matrix changed between two points",
+      words: "diff", group: .history, syntax: "diff @A|T @B|T",
+      summary: "how culture and matrix changed between two points",
       options: [], rules: "", example: "diff @100 @200", arguments: [ArgumentSpec(.seq), ArgumentSpec(.seq)]),
     StatementSpec(
       words: "verify", group: .history, syntax: "verify", summary: "recompute the hash chain", options: [], rules: "",
@@ -403,9 +431,11 @@ public enum StatementTable {
     // scenarios
     StatementSpec(
       words: "branch", group: .scenarios, syntax: "branch NAME [from=@N]",
-      summary: "start a what-if branch sharing history up to N, and switch to it", options: [OptionSpec("from", "@N", .seq)],
+      summary: "start a what-if branch sharing history up to N, and switch to it",
+      options: [OptionSpec("from", "@N", .seq)],
       rules: "N defaults to the head of the current branch; NAME must be new. With from=@N the branch's clock "
-        + "starts at @N's time, so a scenario forked from the past stays there.", example: "branch champions-everywhere from=@150", arguments: [.free]),
+        + "starts at @N's time, so a scenario forked from the past stays there.",
+      example: "branch champions-everywhere from=@150", arguments: [.free]),
     StatementSpec(
       words: "switch", group: .scenarios, syntax: "switch NAME", summary: "change branch", options: [],
       rules: "The branch gets back the clock it had when you left it.",
@@ -414,8 +444,10 @@ public enum StatementTable {
       words: "branches", group: .scenarios, syntax: "branches", summary: "list branches with head and fork point",
       options: [], rules: "", example: "branches"),
     StatementSpec(
-      words: "compare", group: .scenarios, syntax: "compare A B [QUERY]", summary: "a query on two branches side by side",
-      options: [], rules: "QUERY defaults to culture.", example: "compare main storm-plan matrix", arguments: [ArgumentSpec(.branch), ArgumentSpec(.branch), ArgumentSpec(.query, optional: true)]),
+      words: "compare", group: .scenarios, syntax: "compare A B [QUERY]",
+      summary: "a query on two branches side by side",
+      options: [], rules: "QUERY defaults to culture.", example: "compare main storm-plan matrix",
+      arguments: [ArgumentSpec(.branch), ArgumentSpec(.branch), ArgumentSpec(.query, optional: true)]),
     StatementSpec(
       words: "what-if", group: .scenarios, syntax: "what-if STATEMENT",
       summary: "the indicators a write would change, appending nothing", options: [], rules: "",
@@ -433,7 +465,8 @@ public enum StatementTable {
       words: "source", group: .scripts, syntax: "source FILE", summary: "run a script",
       options: [],
       rules: "A relative FILE is read from the folder of the script that sources it, else from the working directory. "
-        + "Writes commit in batches; Ctrl-C in the REPL stops the script between two statements.", example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
+        + "Writes commit in batches; Ctrl-C in the REPL stops the script between two statements.",
+      example: "source workshops/storm-week.ethos", arguments: [ArgumentSpec(.file)]),
     StatementSpec(
       words: "import-csv", group: .scripts,
       syntax: "import-csv FILE --kind K [--map FIELD=COLUMN]… [--preset P] [--date-format F] [--dry-run] [--bail]",
@@ -447,18 +480,24 @@ public enum StatementTable {
       words: "expect", group: .scripts, syntax: "expect PATH ==|!=|<|<=|>|>= VALUE",
       summary: "assert on the JSON of a query; a failed expect is an error", options: [],
       rules: "PATH is query.key.key…, e.g. matrix.cells.staff.stress.mean or champions.count.",
-      example: "expect culture.indicators.nps.value >= 30", arguments: [ArgumentSpec(.path), ArgumentSpec(.words(ExpectOperator.allCases.map(\.rawValue))), .free]),
+      example: "expect culture.indicators.nps.value >= 30",
+      arguments: [ArgumentSpec(.path), ArgumentSpec(.words(ExpectOperator.allCases.map(\.rawValue))), .free]),
     StatementSpec(
-      words: "set", group: .scripts, syntax: "set [format table|json|csv | bail on|off | echo on|off | expanded on|off|auto | pager on|off | timing on|off]",
+      words: "set", group: .scripts,
+      syntax:
+        "set [format table|json|csv | bail on|off | echo on|off | expanded on|off|auto | pager on|off | timing on|off]",
       summary: "output and script settings", options: [],
       rules: "Bare 'set' lists every setting. 'expanded auto' (the default) shows one record per block when a table "
         + "would not fit the terminal; 'pager' sends output taller than the screen through $PAGER (default less -FRX); "
-        + "'timing' prints how long each statement took.", example: "set format json", arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
+        + "'timing' prints how long each statement took.", example: "set format json",
+      arguments: [ArgumentSpec(.setting), ArgumentSpec(.setting)]),
     StatementSpec(
       words: "help", group: .scripts, syntax: "help [STATEMENT]", summary: "this list, or one statement in full",
-      options: [], rules: "", example: "help log", arguments: [ArgumentSpec(.topic, optional: true), ArgumentSpec(.topic, optional: true)]),
+      options: [], rules: "", example: "help log",
+      arguments: [ArgumentSpec(.topic, optional: true), ArgumentSpec(.topic, optional: true)]),
     StatementSpec(
-      words: "quit", group: .scripts, syntax: "quit | exit", summary: "leave ethos (Ctrl-D too)", options: [], rules: "",
+      words: "quit", group: .scripts, syntax: "quit | exit", summary: "leave ethos (Ctrl-D too)", options: [],
+      rules: "",
       example: "quit"),
   ]
 

@@ -89,7 +89,9 @@ public enum Tokenizer {
   static func tokenizeASCII(_ b: UnsafeBufferPointer<UInt8>) throws -> [Token]? {
     guard b.count <= Limits.lineLength else { return nil }
     func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
-    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+    }
     func quoted(from open: Int) -> (String, Int)? {
       var i = open + 1
       var start = i

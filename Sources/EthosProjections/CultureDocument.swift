@@ -249,7 +249,8 @@ public enum CultureDocument {
       }
       return (ratio(kept, kept + missed), kept + missed)
     case .nps:
-      let score = netScore(promoters: tally.feedbackPromoters, detractors: tally.feedbackDetractors, of: tally.feedbackResponses)
+      let score = netScore(
+        promoters: tally.feedbackPromoters, detractors: tally.feedbackDetractors, of: tally.feedbackResponses)
       return (score, tally.feedbackResponses)
     case .enps:
       // Anonymity: a small group's answers are never shown.

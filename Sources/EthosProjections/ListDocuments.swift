@@ -53,9 +53,13 @@ public enum ListDocuments {
         ("interactions", .int(c.interactions.n)), ("meanOutcome", .optional(Rounding.round(c.interactions.mean))),
         ("lastOutcome", .optional(c.lastOutcome)), ("complaints", .int(c.complaints)),
         ("feedback", .int(c.feedbackCount)),
-        ("meanFeedback", .optional(Rounding.round(c.feedbackCount > 0 ? Double(c.feedbackSum) / Double(c.feedbackCount) : nil))),
+        (
+          "meanFeedback",
+          .optional(Rounding.round(c.feedbackCount > 0 ? Double(c.feedbackSum) / Double(c.feedbackCount) : nil))
+        ),
         ("openLoops", .int(c.openLoops.count)),
-        ("active", .bool(c.active)), ("registeredAt", .string(c.registeredAt.iso)), ("lostAt", .optional(c.lostAt?.iso)),
+        ("active", .bool(c.active)), ("registeredAt", .string(c.registeredAt.iso)),
+        ("lostAt", .optional(c.lostAt?.iso)),
         ("lostReason", .optional(c.lostReason)),
       ]))
   }
@@ -72,7 +76,8 @@ public enum ListDocuments {
       JSONObject([
         ("id", .string(p.id)), ("name", .string(p.name)), ("kind", .string(p.kind.rawValue)),
         ("interactions", .int(p.received.n)), ("meanOutcome", .optional(Rounding.round(p.received.mean))),
-        ("active", .bool(p.active)), ("engagedAt", .string(p.engagedAt.iso)), ("releasedAt", .optional(p.releasedAt?.iso)),
+        ("active", .bool(p.active)), ("engagedAt", .string(p.engagedAt.iso)),
+        ("releasedAt", .optional(p.releasedAt?.iso)),
       ]))
   }
 
@@ -112,7 +117,10 @@ public enum ListDocuments {
             ("lastOutcome", .optional(c.lastOutcome)), ("interactions", .int(c.interactions.n)),
             ("meanOutcome", .optional(Rounding.round(c.interactions.mean))),
             ("feedback", .int(c.feedbackCount)),
-            ("meanFeedback", .optional(Rounding.round(c.feedbackCount > 0 ? Double(c.feedbackSum) / Double(c.feedbackCount) : nil))),
+            (
+              "meanFeedback",
+              .optional(Rounding.round(c.feedbackCount > 0 ? Double(c.feedbackSum) / Double(c.feedbackCount) : nil))
+            ),
           ]))
       })
   }

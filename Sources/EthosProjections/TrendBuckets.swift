@@ -7,7 +7,8 @@ public enum TrendBuckets {
 
   /// Consecutive `[from, to)` buckets of `by` (days, ISO weeks from Monday,
   /// calendar months; UTC) from the one holding `start` to the one holding `end`.
-  public static func make(from start: Timestamp, through end: Timestamp, by: Unit) -> [(from: Timestamp, to: Timestamp)] {
+  public static func make(from start: Timestamp, through end: Timestamp, by: Unit) -> [(from: Timestamp, to: Timestamp)]
+  {
     var result = [(from: Timestamp, to: Timestamp)]()
     var from = floor(start, by: by)
     while from <= end {

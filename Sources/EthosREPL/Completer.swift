@@ -68,7 +68,9 @@ public struct Completer: Sendable {
   /// How many `@N` candidates at most: the newest events matching.
   public static let seqLimit = 20
 
-  public init(state: State, branches: [String] = [], listDirectory: @escaping @Sendable (String) -> [String] = { _ in [] }) {
+  public init(
+    state: State, branches: [String] = [], listDirectory: @escaping @Sendable (String) -> [String] = { _ in [] }
+  ) {
     self.state = state
     self.branches = branches
     self.listDirectory = listDirectory
@@ -262,12 +264,14 @@ public struct Completer: Sendable {
       return Completion(fragment: current, candidates: paths(current))
     case .topic:
       if let first = positionals.first {
-        return Completion(fragment: current, candidates: Completer.matching(current, Completer.subWords[first.text] ?? []))
+        return Completion(
+          fragment: current, candidates: Completer.matching(current, Completer.subWords[first.text] ?? []))
       }
       return Completion(fragment: current, candidates: Completer.matching(current, StatementTable.firstWords.sorted()))
     case .setting:
       guard let name = positionals.first else {
-        return Completion(fragment: current, candidates: Completer.matching(current, SettingName.allCases.map(\.rawValue)))
+        return Completion(
+          fragment: current, candidates: Completer.matching(current, SettingName.allCases.map(\.rawValue)))
       }
       let values: [String]
       switch SettingName(rawValue: name.text) {
@@ -289,7 +293,8 @@ public struct Completer: Sendable {
     }
     switch option.slot {
     case .words(let words): return Completion(fragment: value, candidates: Completer.matching(value, words))
-    case .ref(let reference): return Completion(fragment: value, candidates: Completer.matching(value, ids(reference, besides: nil)))
+    case .ref(let reference):
+      return Completion(fragment: value, candidates: Completer.matching(value, ids(reference, besides: nil)))
     case .seq: return Completion(fragment: value, candidates: seqs(value))
     case .scope: return Completion(fragment: value, candidates: scopes(value))
     default: return Completion(fragment: value, candidates: [])

@@ -38,7 +38,9 @@ public enum REPL {
   static func historyPath() -> String? {
     if let path = getenv("ETHOS_HISTORY").map({ String(cString: $0) }), !path.isEmpty { return path }
     if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty { return home + "/.ethos_history" }
-    if let entry = getpwuid(getuid()), let home = entry.pointee.pw_dir { return String(cString: home) + "/.ethos_history" }
+    if let entry = getpwuid(getuid()), let home = entry.pointee.pw_dir {
+      return String(cString: home) + "/.ethos_history"
+    }
     return nil
   }
 
@@ -224,7 +226,8 @@ final class LineEditor {
         pending = nil
         continue
       }
-      var bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: Int(count)))
+      var bytes = Array(
+        UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: Int(count)))
       while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
       if bytes.last == 0x5C {
         pending = (pending.map { $0 + [0x20] } ?? []) + bytes.dropLast()
@@ -239,8 +242,25 @@ final class LineEditor {
       interruptPressed.store(false, ordering: .relaxed)
       session.width = REPL.terminalWidth()
       let outcome = runPaged(bytes)
+      if outcome == .failed, let column = session.lastErrorColumn { showCaret(bytes, column: column) }
       if outcome == .quit { return }
     }
+  }
+
+  /// Under the error line, the line again with a caret under the word the
+  /// parser stopped at, as swiftc and clang show it.
+  private func showCaret(_ bytes: [UInt8], column: Int) {
+    guard let line = String(validating: bytes, as: UTF8.self), column >= 1 else { return }
+    // Never echo what could steer the terminal (controls, bidi overrides): the error line quoted it safely.
+    let plain = line.unicodeScalars.allSatisfy { scalar in
+      scalar.value >= 0x20 && scalar.value != 0x7F && !(0x80...0x9F).contains(scalar.value)
+        && !(0x200E...0x200F).contains(scalar.value) && !(0x202A...0x202E).contains(scalar.value)
+        && !(0x2066...0x2069).contains(scalar.value)
+    }
+    guard plain else { return }
+    let before = String(line.prefix(column - 1))
+    let caret = String(repeating: " ", count: DisplayWidth.of(before)) + "^"
+    StandardConsole.writeAll(2, Array(("  " + line + "\n  " + caret + "\n").utf8))
   }
 
   /// Runs one statement; output taller than the screen goes through the

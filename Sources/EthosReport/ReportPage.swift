@@ -17,7 +17,9 @@ public enum ReportPage {
 
   /// Renders `report` (a report document) as a whole HTML page.
   public static func render(_ report: JSON) -> String {
-    guard let template else { return "<!doctype html><html lang=\"en\"><title>ethos report</title><p>template error</p></html>" }
+    guard let template else {
+      return "<!doctype html><html lang=\"en\"><title>ethos report</title><p>template error</p></html>"
+    }
     return template.render(context(report), library: library)
   }
 
@@ -122,13 +124,16 @@ public enum ReportPage {
       description:
         "How customers and staff are treated on a normal day and under stress: each box coloured by its mean outcome "
         + "from −2 (red) to +2 (blue), with its number of interactions, mean and share positive.",
-      rowTitle: "audience", columnTitle: "condition", rows: ["customers", "staff"], columns: ["normal day", "under stress"],
+      rowTitle: "audience", columnTitle: "condition", rows: ["customers", "staff"],
+      columns: ["normal day", "under stress"],
       cells: cells, rowNotes: notes, color: DivergingColor(domain: -2...2), legendTitle: "mean outcome")
     return [
       "svg": grid.svg(), "rows": rows,
       "balance": number(matrix["balance"], path: prefix + ".balance"),
       "weakest": matrix["weakest"]?.stringValue ?? "—",
-      "gaps": audiences.map { ["audience": $0, "gap": number(matrix["stressGap"]?[$0], path: "\(prefix).stressGap.\($0)")] },
+      "gaps": audiences.map {
+        ["audience": $0, "gap": number(matrix["stressGap"]?[$0], path: "\(prefix).stressGap.\($0)")]
+      },
     ]
   }
 
@@ -213,7 +218,8 @@ public enum ReportPage {
     voice.emptyText = "no feedback or pulse answers yet (eNPS needs 5 answers a week)"
     return [
       "matrixSvg": cells.svg(), "npsSvg": voice.svg(), "windows": windows, "hasWindows": !windows.isEmpty,
-      "tables": trendTables(trends, paths: cellPaths + [("culture.indicators.nps.value", "NPS"), ("culture.indicators.enps.value", "eNPS")]),
+      "tables": trendTables(
+        trends, paths: cellPaths + [("culture.indicators.nps.value", "NPS"), ("culture.indicators.enps.value", "eNPS")]),
     ]
   }
 
@@ -371,17 +377,20 @@ public enum ReportPage {
       let b = compare["matrix"]?["stressGap"]?[audience] ?? .null
       rows.append(compareRow("matrix.stressGap.\(audience)", a, b))
     }
-    rows.append(compareRow("culture.verdict", report["culture"]?["verdict"] ?? .null, compare["culture"]?["verdict"] ?? .null))
+    rows.append(
+      compareRow("culture.verdict", report["culture"]?["verdict"] ?? .null, compare["culture"]?["verdict"] ?? .null))
     for (name, indicator) in report["culture"]?["indicators"]?.objectValue?.pairs ?? [] {
       let other = compare["culture"]?["indicators"]?[name] ?? .null
       rows.append(compareRow("culture.indicators.\(name).value", indicator["value"] ?? .null, other["value"] ?? .null))
-      rows.append(compareRow("culture.indicators.\(name).status", indicator["status"] ?? .null, other["status"] ?? .null))
+      rows.append(
+        compareRow("culture.indicators.\(name).status", indicator["status"] ?? .null, other["status"] ?? .null))
     }
     let differing = rows.filter { ($0["differs"] as? Bool) == true }.count
     return [
       "left": left, "right": right, "rows": rows, "differing": differing,
       "leftMatrix": matrixContext(report["matrix"] ?? .null, prefix: "matrix", id: "compare-left-grid")["svg"] ?? "",
-      "rightMatrix": matrixContext(compare["matrix"] ?? .null, prefix: "compare.matrix", id: "compare-right-grid")["svg"] ?? "",
+      "rightMatrix": matrixContext(compare["matrix"] ?? .null, prefix: "compare.matrix", id: "compare-right-grid")[
+        "svg"] ?? "",
       "rightScorecard": scorecardContext(compare["culture"] ?? .null, prefix: "compare.culture"),
     ]
   }

@@ -79,7 +79,9 @@ public protocol EventStore: AnyObject {
   func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
 
   /// Projection snapshots: a cache, tagged with a projection version.
-  func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])?
+  func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
+    seq: Int, data: [UInt8]
+  )?
   func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError)
 
   /// Compares where `branch` ends with the head the store recorded at its

@@ -133,7 +133,9 @@ public final class MemoryStore: EventStore {
     return result
   }
 
-  public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
+  public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
+    seq: Int, data: [UInt8]
+  )? {
     lock.lock()
     defer { lock.unlock() }
     let candidates = snapshots[branch, default: []].filter { $0.version == version && $0.seq <= seq }

@@ -1,7 +1,7 @@
+import Crypto
 import EthosDomain
 import EthosJSON
 import EthosStore
-import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -64,7 +64,8 @@ public final class SQLiteStore: EventStore {
       case .SQLITE_NOTADB:
         return StoreError(.cannotOpen, "'\(path)' is not an ethos store (not a SQLite database)")
       case .SQLITE_CORRUPT:
-        return StoreError(.damaged, "'\(path)' is damaged (SQLite reports corruption) — restore it from a backup or an export")
+        return StoreError(
+          .damaged, "'\(path)' is damaged (SQLite reports corruption) — restore it from a backup or an export")
       case .SQLITE_CANTOPEN:
         return StoreError(.cannotOpen, "cannot open '\(path)' — check that its folder exists and is writable")
       case .SQLITE_READONLY:
@@ -315,7 +316,8 @@ public final class SQLiteStore: EventStore {
     {
       return try Self.head(row)
     }
-    guard let info = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [branch])
+    guard
+      let info = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [branch])
     else {
       let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
       throw StoreError.unknownBranch(branch, known: known)
@@ -620,7 +622,9 @@ public final class SQLiteStore: EventStore {
     }
   }
 
-  public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
+  public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
+    seq: Int, data: [UInt8]
+  )? {
     try wrap {
       try queue.read { db in
         // A store opened read-only before snapshots recorded hashes has none to trust.
@@ -688,7 +692,8 @@ public final class SQLiteStore: EventStore {
     var through = Int.max
     var seen = Set<String>()
     while seen.insert(name).inserted {
-      guard let row = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [name])
+      guard
+        let row = try Row.fetchOne(db, sql: "SELECT parent, fork_seq FROM branches WHERE name = ?", arguments: [name])
       else {
         let known = try String.fetchAll(db, sql: "SELECT name FROM branches ORDER BY rowid")
         throw StoreError.unknownBranch(name, known: known)

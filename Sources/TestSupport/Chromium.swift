@@ -41,7 +41,8 @@ public enum Chromium {
 
   static func run(_ arguments: [String]) throws -> EthosProcess.Result {
     guard let binary else {
-      throw ProcessFailure(message: "chromium is not installed — run 'bash Tests/run.sh' (it installs it) or 'apt-get install chromium'")
+      throw ProcessFailure(
+        message: "chromium is not installed — run 'bash Tests/run.sh' (it installs it) or 'apt-get install chromium'")
     }
     let profile = NSTemporaryDirectory() + "ethos-chromium-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: profile) }

@@ -126,7 +126,10 @@ public struct ScriptGenerator {
       guard let a = pick(employees) else { return nil }
       let b = pick(employees) ?? a
       let ids = a == b ? a : a + "," + b
-      return ("train \(ids) topic=\(pick(["phone-courtesy", "follow-up", "ownership", "problem-resolution", "other"]) ?? "other")", true)
+      return (
+        "train \(ids) topic=\(pick(["phone-courtesy", "follow-up", "ownership", "problem-resolution", "other"]) ?? "other")",
+        true
+      )
     case 14, 15, 16, 17, 18:
       guard let by = pick(employees) else { return nil }
       let others = customers + customers + employees.filter { $0 != by } + partners
@@ -160,7 +163,10 @@ public struct ScriptGenerator {
       default: break
       }
       openStresses.append(id)
-      return ("stress begin \(id) kind=\(pick(["weather", "staffing", "volume"]) ?? "other") severity=\(int(1...3)) scope=\(scope)", false)
+      return (
+        "stress begin \(id) kind=\(pick(["weather", "staffing", "volume"]) ?? "other") severity=\(int(1...3)) scope=\(scope)",
+        false
+      )
     case 22:
       guard let id = pick(customers + lostCustomers) else { return nil }
       let about = int(0...1) == 0 ? (pick(employees).map { " about=\($0)" } ?? "") : ""

@@ -90,7 +90,9 @@ public enum StoreConformance {
     let store = try make()
     try store.append(pending(2), to: "main", expectedHead: 0)
     let code = code { () throws(StoreError) in _ = try store.append(pending(1, start: 9), to: "main", expectedHead: 1) }
-    try require(code == .conflict(expected: 1, actual: 2), "appending after a stale head is a conflict (got \(String(describing: code)))")
+    try require(
+      code == .conflict(expected: 1, actual: 2),
+      "appending after a stale head is a conflict (got \(String(describing: code)))")
     try require(try store.head(of: "main").seq == 2, "a refused append appends nothing")
   }
 
@@ -199,7 +201,8 @@ public enum StoreConformance {
     var original = try source.append(pending(3), to: "main", expectedHead: 0)
     let target = try make()
     try require(
-      code { () throws(StoreError) in try target.appendSealed(Array(original.dropFirst()), to: "main", expectedHead: 0) }
+      code { () throws(StoreError) in try target.appendSealed(Array(original.dropFirst()), to: "main", expectedHead: 0)
+      }
         != nil,
       "a file that does not start at the head is refused")
     original[1].hash = String(repeating: "0", count: 64)
@@ -228,7 +231,10 @@ public enum StoreConformance {
       code { () throws(StoreError) in _ = try store.append(pending(1), to: "nope", expectedHead: 0) } == .unknownBranch,
       "append to an unknown branch")
     let failing = code { () throws(StoreError) in try store.read("main", from: 1, to: 2) { _ in throw BodyFailure() } }
-    try require(failing == .io, "an error thrown while reading is an I/O failure, not a store that cannot open (got \(String(describing: failing)))")
+    try require(
+      failing == .io,
+      "an error thrown while reading is an I/O failure, not a store that cannot open (got \(String(describing: failing)))"
+    )
   }
 
   /// Two threads append 100 batches each, catching up on conflicts: the log
@@ -249,7 +255,8 @@ public enum StoreConformance {
             attempts += 1
             do throws(StoreError) {
               let head = try store.head(of: "main").seq
-              try store.append(pending(1, start: writer * 1000 + batch, actor: "w\(writer)"), to: "main", expectedHead: head)
+              try store.append(
+                pending(1, start: writer * 1000 + batch, actor: "w\(writer)"), to: "main", expectedHead: head)
               break
             } catch {
               if case .conflict = error.code, attempts < 1000 { continue }

@@ -3,8 +3,8 @@ import EthosJSON
 import EthosStore
 import EthosStoreSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuditScenarioTests {
   static let base = """
@@ -67,7 +67,10 @@ import TestSupport
     // The retraction moves the figures back.
     let retraction = lines.firstIndex { $0.hasPrefix("@8 ") } ?? 0
     #expect(lines[retraction] == "@8 2021-03-01 09:00 EventRetracted @6 (wrong person)")
-    #expect(lines.dropFirst(retraction).contains { $0.hasPrefix("    matrix.cells.staff.stress.interactions") && $0.hasSuffix("1 → 0") })
+    #expect(
+      lines.dropFirst(retraction).contains {
+        $0.hasPrefix("    matrix.cells.staff.stress.interactions") && $0.hasSuffix("1 → 0")
+      })
     #expect(lines.contains("@7 2021-03-01 09:00 StressEnded rush"))
   }
 
@@ -75,7 +78,8 @@ import TestSupport
     let h = try Harness()
     #expect(h.run("replay") == "error: there is no event @1 — the log is empty\n")
     h.script(Self.base)
-    #expect(h.run("replay from=@5 to=@2") == "error: replay from=@5 is after to=@2 — give from= an event at or before to=\n")
+    #expect(
+      h.run("replay from=@5 to=@2") == "error: replay from=@5 is after to=@2 — give from= an event at or before to=\n")
     #expect(h.run("replay to=@12") == "error: there is no event @12 — the log runs from @1 to @7\n")
     #expect(
       h.run("replay step")
@@ -93,9 +97,10 @@ import TestSupport
       return answers.isEmpty ? nil : answers.removeFirst()
     }
     let text = h.run("replay from=@2 step")
-    #expect(prompts == [
-      "-- @2 done: Enter for the next event, q to stop --", "-- @3 done: Enter for the next event, q to stop --",
-    ])
+    #expect(
+      prompts == [
+        "-- @2 done: Enter for the next event, q to stop --", "-- @3 done: Enter for the next event, q to stop --",
+      ])
     #expect(text.contains("@3 2021-03-01 09:00 CustomerRegistered"))
     #expect(!text.contains("@4 "))
     #expect(text.hasSuffix("(replay stopped after @3)\n"))

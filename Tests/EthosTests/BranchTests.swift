@@ -1,8 +1,8 @@
 import EthosEngine
 import EthosJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import EthosStore
 @testable import EthosStoreSQLite
@@ -27,7 +27,6 @@ func envelopes(_ store: any EventStore, _ branch: String) throws -> [Envelope] {
   try store.read(branch, from: 1, to: Int.max) { result.append($0) }
   return result
 }
-
 
 @Suite struct BranchTests {
   static let base = """
@@ -178,7 +177,8 @@ func envelopes(_ store: any EventStore, _ branch: String) throws -> [Envelope] {
     #expect(verify.stdout == "ok: branch 'side' verifies, 5 events chain from @1\n")
     let export = try EthosProcess.run(["export", "--store", store, "--branch", "side"], environment: env)
     #expect(export.stdout.split(separator: "\n").count == 5)
-    let stdin = try EthosProcess.run(["--store", store, "--branch", "side"], stdin: "history last=1\n", environment: env)
+    let stdin = try EthosProcess.run(
+      ["--store", store, "--branch", "side"], stdin: "history last=1\n", environment: env)
     #expect(stdin.stdout.contains("ben → acme (-2, transaction)"))
     let unknown = try EthosProcess.run(["verify", "--store", store, "--branch", "nope"], environment: env)
     #expect(unknown.status == 2)

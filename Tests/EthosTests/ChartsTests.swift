@@ -96,7 +96,9 @@ import Testing
   }
 
   @Test func svgEscapesTextAndAttributes() {
-    #expect(SVG.escape("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+    #expect(
+      SVG.escape("<script>alert('x') & \"y\"</script>")
+        == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
     let open = SVG.open(id: "c", width: 10, height: 10, title: "a <b>", description: "d")
     #expect(open.contains("<title id=\"c-title\">a &lt;b&gt;</title>"))
     #expect(open.contains("role=\"img\""))
@@ -105,7 +107,8 @@ import Testing
   @Test func lineChartBreaksAtGapsAndSaysWhenEmpty() {
     let buckets = (0..<5).map { Double($0 * 10)...Double($0 * 10 + 10) }
     var chart = LineChart(
-      id: "t", title: "Trend", xTitle: "week", yTitle: "mean", buckets: buckets, bucketLabels: buckets.map { "\($0.lowerBound)" },
+      id: "t", title: "Trend", xTitle: "week", yTitle: "mean", buckets: buckets,
+      bucketLabels: buckets.map { "\($0.lowerBound)" },
       series: [LineChart.Series(name: "a", values: [1, 2, nil, 1, 0])])
     chart.bands = [LineChart.Band(from: 15, to: 25, label: "stress: ida")]
     let svg = chart.svg()
@@ -137,7 +140,8 @@ import Testing
   }
 
   @Test func barChartCountsOnWholeTicks() {
-    let chart = BarChart(id: "b", title: "Events", xTitle: "week", yTitle: "events", labels: ["a", "b"], values: [1, 3])
+    let chart = BarChart(
+      id: "b", title: "Events", xTitle: "week", yTitle: "events", labels: ["a", "b"], values: [1, 3])
     #expect(chart.yScale.ticks().allSatisfy { $0 == $0.rounded() })
     let svg = chart.svg()
     #expect(svg.components(separatedBy: "class=\"bar\"").count - 1 == 2)
@@ -147,7 +151,10 @@ import Testing
   @Test func heatGridLabelsCellsWithTheirPaths() {
     let grid = HeatGrid(
       id: "m", title: "Matrix", description: "d", rowTitle: "audience", columnTitle: "condition", rows: ["customers"],
-      columns: ["normal"], cells: [[HeatGrid.Cell(value: -2, lines: [HeatGrid.Line("mean ", number: "-2.0", path: "matrix.x", value: "-2.0")])]],
+      columns: ["normal"],
+      cells: [
+        [HeatGrid.Cell(value: -2, lines: [HeatGrid.Line("mean ", number: "-2.0", path: "matrix.x", value: "-2.0")])]
+      ],
       rowNotes: [[HeatGrid.Line("gap")]], color: DivergingColor(domain: -2...2), legendTitle: "mean outcome")
     let svg = grid.svg()
     #expect(svg.contains("fill=\"#b2182b\""))

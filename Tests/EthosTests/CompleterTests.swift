@@ -2,8 +2,8 @@ import EthosDomain
 import EthosEngine
 import EthosLanguage
 import EthosREPL
-import Testing
 import TestSupport
+import Testing
 
 /// Tab completion at every position the REPL completes, against one small log.
 @Suite struct CompleterTests {
@@ -98,7 +98,10 @@ import TestSupport
     ("log ana with acme channel=", ["phone", "email", "chat", "in-person", "other"]),
     ("log ana with acme outcome=", ["-2", "-1", "0", "+1", "+2"]),
     ("log ana with acme did=", Behaviour.allCases.map(\.rawValue)),
-    ("log ana with acme did=courteous,", ["answered-on-spot", "followed-up", "took-ownership", "strategic-question", "resolved-positively"]),
+    (
+      "log ana with acme did=courteous,",
+      ["answered-on-spot", "followed-up", "took-ownership", "strategic-question", "resolved-positively"]
+    ),
     ("log ana with acme did=courteous,f", ["followed-up"]),
     ("log ana with acme modee=", []),
     ("log ana with acme \"a note", []),

@@ -3,8 +3,8 @@ import EthosEngine
 import EthosStore
 import EthosStoreSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -46,7 +46,9 @@ final class InterferingStore: EventStore {
   func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
     try base.retractions(branch, upTo: upTo)
   }
-  func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (seq: Int, data: [UInt8])? {
+  func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
+    seq: Int, data: [UInt8]
+  )? {
     try base.loadSnapshot(branch, atOrBefore: seq, version: version)
   }
   func saveSnapshot(_ branch: String, seq: Int, version: Int, data: [UInt8]) throws(StoreError) {
@@ -110,13 +112,13 @@ final class InterferingStore: EventStore {
     let dir = try EthosProcess.temporaryDirectory()
     let path = dir + "/batch.ethos"
     try """
-      hire s1 "Sol One" dept=support
-      log s1 with acme outcome=+1
-      hire zed "Zed (mine)"
-      log s1 with acme outcome=9
-      clock +1h
-      hire s2 "Sol Two"
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    hire s1 "Sol One" dept=support
+    log s1 with acme outcome=+1
+    hire zed "Zed (mine)"
+    log s1 with acme outcome=9
+    clock +1h
+    hire s2 "Sol Two"
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     gate.interference = [{ other.run("clock 2021-01-04T08:30", "hire zed \"Zed (theirs)\"") }]
     mine.session.execute("clock 2021-01-04T09:00")
     mine.console.reset()
@@ -128,7 +130,7 @@ final class InterferingStore: EventStore {
         "@7 InteractionLogged s1 → acme (+1, transaction)",
         "batch.ethos:3: error: id 'zed' is already taken by an employee (Zed (theirs)) — ids are never reused; "
           + "choose another id",
-        "batch.ethos:4: error: outcome= must be a whole number from -2 to 2 (got '9')",
+        "batch.ethos:4:18: error: outcome= must be a whole number from -2 to 2 (got '9')",
         "@8 EmployeeHired s2 \"Sol Two\" (general, staff)",
       ])
     #expect(mine.session.failures == 2)
@@ -172,7 +174,8 @@ final class InterferingStore: EventStore {
     let sep = "\u{1F}"
     let out = try EthosProcess.sqlite3(
       store,
-      ".separator \"\(sep)\" \"\\n\"\nSELECT seq, origin, command, type, actor FROM events WHERE branch = 'main' ORDER BY seq;")
+      ".separator \"\(sep)\" \"\\n\"\nSELECT seq, origin, command, type, actor FROM events WHERE branch = 'main' ORDER BY seq;"
+    )
     return out.split(separator: "\n").map { line in
       let f = line.split(separator: Character(sep), omittingEmptySubsequences: false).map(String.init)
       return Row(seq: Int(f[0]) ?? -1, origin: f[1], command: f[2], type: f[3], actor: f[4])
@@ -323,7 +326,9 @@ final class InterferingStore: EventStore {
       .filter { $0.hasPrefix("@") }.count
     #expect(confirmed <= kept.count, "the killed writer confirmed \(confirmed) lines, the store holds \(kept.count)")
     let killed = victim.terminationReason == .uncaughtSignal
-    print("concurrency: killed writer (\(killed ? "killed" : "had finished")): \(kept.count) events kept, \(confirmed) confirmed")
+    print(
+      "concurrency: killed writer (\(killed ? "killed" : "had finished")): \(kept.count) events kept, \(confirmed) confirmed"
+    )
   }
 
   /// A REPL-style writer (statement by statement, origin `repl`) in this

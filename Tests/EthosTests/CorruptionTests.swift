@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -113,7 +113,8 @@ import TestSupport
 
   @Test func aSQLiteDatabaseOfSomethingElse() throws {
     let path = try EthosProcess.temporaryDirectory() + "/other.sqlite"
-    try EthosProcess.sqlite3(path, "CREATE TABLE events (id INTEGER PRIMARY KEY, what TEXT); INSERT INTO events VALUES (1, 'x');")
+    try EthosProcess.sqlite3(
+      path, "CREATE TABLE events (id INTEGER PRIMARY KEY, what TEXT); INSERT INTO events VALUES (1, 'x');")
     let result = try EthosProcess.run(["query", "matrix", "--store", path])
     Self.expectClean(result, "a foreign SQLite database")
     #expect(result.status == 3, "\(result.stderr)")

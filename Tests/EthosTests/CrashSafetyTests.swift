@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -110,7 +110,8 @@ import TestSupport
     let stdout = String(decoding: FileManager.default.contents(atPath: dir + "/out.txt") ?? Data(), as: UTF8.self)
     let confirmed = lines(stdout)
     #expect(confirmed == Array(reference.confirmations.prefix(confirmed.count)), "confirmations are not a prefix")
-    #expect(confirmed.count <= hashes.count, "reported \(confirmed.count) lines, but only \(hashes.count) events are there")
+    #expect(
+      confirmed.count <= hashes.count, "reported \(confirmed.count) lines, but only \(hashes.count) events are there")
     if !landed {
       // The run finished before the signal: all of it is there.
       let writes = text.split(separator: "\n").filter { !$0.hasPrefix("clock") }.count
@@ -155,7 +156,8 @@ import TestSupport
     while landed < 20, attempts < 60 {
       attempts += 1
       // A few kills in the first moments: while the store is created and migrated.
-      let delay = attempts <= 3 ? Double.random(in: 0...0.05, using: &rng) : estimate * Double.random(in: 0...1, using: &rng)
+      let delay =
+        attempts <= 3 ? Double.random(in: 0...0.05, using: &rng) : estimate * Double.random(in: 0...1, using: &rng)
       let kill = try Self.killRun(statements: statements, after: delay, reference: reference)
       if kill.landed {
         landed += 1

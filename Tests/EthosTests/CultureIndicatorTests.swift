@@ -2,8 +2,8 @@ import EthosDomain
 import EthosEngine
 import EthosJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Scorecard version 2 (SPEC §5): one hand-worked script per indicator and
 /// per status boundary, with the exact value the formula gives, the sample
@@ -65,10 +65,10 @@ import TestSupport
     func logs(_ outcomes: [Int], _ party: String) -> [String] {
       outcomes.map { "log ana with \(party) outcome=\($0 > 0 ? "+" : "")\($0)" }
     }
-    return (logs(customersNormal, "c1") + logs(staffNormal, "ben") + ["stress begin storm kind=weather"]
+    return
+      (logs(customersNormal, "c1") + logs(staffNormal, "ben") + ["stress begin storm kind=weather"]
       + logs(customersStress, "c1") + logs(staffStress, "ben") + ["stress end storm"]).joined(separator: "\n")
   }
-
 
   // MARK: the matrix
 
@@ -77,7 +77,8 @@ import TestSupport
     Case(
       name: "an empty box: shown, not judged", script: cells(five(1), five(1), five(1), []), value: 0, n: 0,
       status: nil),
-    Case(name: "4 in the smallest box: not judged", script: cells(five(1), five(1), five(1), [1, 1, 1, 0]),
+    Case(
+      name: "4 in the smallest box: not judged", script: cells(five(1), five(1), five(1), [1, 1, 1, 0]),
       value: 0.25, n: 4, status: nil),
     Case(
       name: "0.25 is good", script: cells(five(1), five(1), five(1), [1, 1, 1, 1, 1, 1, 0, 0]), value: 0.25, n: 5,
@@ -86,7 +87,8 @@ import TestSupport
       name: "0.75 is watch", script: cells(five(1), five(1), five(1), [1, 1, 0, 0, 0, 0, 0, 0]), value: 0.75, n: 5,
       status: "watch"),
     Case(name: "1 is poor", script: cells(five(1), five(1), five(1), five(0)), value: 1, n: 5, status: "poor"),
-    Case(name: "all -2 is 0, good", script: cells(five(-2), five(-2), five(-2), five(-2)), value: 0, n: 5, status: "good"),
+    Case(
+      name: "all -2 is 0, good", script: cells(five(-2), five(-2), five(-2), five(-2)), value: 0, n: 5, status: "good"),
   ])
   func balance(_ c: Case) throws { try Self.check("balance", c) }
 
@@ -148,7 +150,8 @@ import TestSupport
   @Test(arguments: [
     Case(name: "no feedback: null", script: "", value: nil, n: 0, status: nil),
     Case(
-      name: "-100 from two answers is not judged", script: "feedback c1 score=0\nfeedback c2 score=3", value: -100, n: 2,
+      name: "-100 from two answers is not judged", script: "feedback c1 score=0\nfeedback c2 score=3", value: -100,
+      n: 2,
       status: nil),
     Case(
       name: "4 promoters, 1 detractor of 10 is 30 (good)",
@@ -166,20 +169,25 @@ import TestSupport
 
   @Test(arguments: [
     Case(name: "no pulse: null", script: "", value: nil, n: 0, status: nil),
-    Case(name: "4 answers are never shown", script: lines(4, "pulse dept=desk score=10"), value: nil, n: 4, status: nil),
+    Case(
+      name: "4 answers are never shown", script: lines(4, "pulse dept=desk score=10"), value: nil, n: 4, status: nil),
     Case(
       name: "2 promoters, 1 detractor of 5 is 20 (good)",
-      script: "pulse dept=desk score=10\npulse ana score=9\npulse dept=ops score=3\n" + lines(2, "pulse dept=desk score=8"),
+      script: "pulse dept=desk score=10\npulse ana score=9\npulse dept=ops score=3\n"
+        + lines(2, "pulse dept=desk score=8"),
       value: 20, n: 5, status: "good"),
     Case(
-      name: "1 and 1 of 5 is 0 (watch)", script: "pulse dept=desk score=9\npulse dept=desk score=2\n"
+      name: "1 and 1 of 5 is 0 (watch)",
+      script: "pulse dept=desk score=9\npulse dept=desk score=2\n"
         + lines(3, "pulse dept=desk score=7"), value: 0, n: 5, status: "watch"),
-    Case(name: "all detractors is poor", script: lines(5, "pulse dept=desk score=0"), value: -100, n: 5, status: "poor"),
+    Case(
+      name: "all detractors is poor", script: lines(5, "pulse dept=desk score=0"), value: -100, n: 5, status: "poor"),
   ])
   func enps(_ c: Case) throws { try Self.check("enps", c) }
 
   @Test(arguments: [
-    Case(name: "no customer with both: null", script: "feedback c1 score=3\nlog ana with c2", value: nil, n: 0,
+    Case(
+      name: "no customer with both: null", script: "feedback c1 score=3\nlog ana with c2", value: nil, n: 0,
       status: nil),
     Case(
       name: "staff and customers agree: 0 (good)",
@@ -192,7 +200,8 @@ import TestSupport
       value: 0.1, n: 5, status: "good"),
     Case(
       name: "0.2 is watch",
-      script: lines(5, "log ana with c{i} outcome=+1") + "\n" + lines(4, "feedback c{i} score=8") + "\nfeedback c5 score=3",
+      script: lines(5, "log ana with c{i} outcome=+1") + "\n" + lines(4, "feedback c{i} score=8")
+        + "\nfeedback c5 score=3",
       value: 0.2, n: 5, status: "watch"),
     Case(
       name: "staff see 1, customers 0.6: 0.4 is poor",
@@ -211,9 +220,12 @@ import TestSupport
     Case(
       name: "2 silent of 4 is good", script: "complain c1\ncomplain c2\n" + lines(4, "lose c{i}"), value: 0.5, n: 4,
       status: "good"),
-    Case(name: "4 silent of 5 is watch", script: "complain c1\n" + lines(5, "lose c{i}"), value: 0.8, n: 5, status: "watch"),
     Case(
-      name: "a complaint after the loss does not count", script: lines(3, "lose c{i}") + "\ncomplain c1", value: 1, n: 3,
+      name: "4 silent of 5 is watch", script: "complain c1\n" + lines(5, "lose c{i}"), value: 0.8, n: 5, status: "watch"
+    ),
+    Case(
+      name: "a complaint after the loss does not count", script: lines(3, "lose c{i}") + "\ncomplain c1", value: 1,
+      n: 3,
       status: "poor"),
   ])
   func silentChurnShare(_ c: Case) throws { try Self.check("silentChurnShare", c) }
@@ -231,7 +243,8 @@ import TestSupport
       script: "complain c1\ncomplain c2\nfeedback c3 score=6\nlog ana with c4 outcome=-2", value: 2, n: 4,
       status: "good"),
     Case(
-      name: "4 problems, 1 complains: 4 (watch)", script: "complain c1\nfeedback c2 score=6\nlog ana with c3 outcome=-2\nlose c4",
+      name: "4 problems, 1 complains: 4 (watch)",
+      script: "complain c1\nfeedback c2 score=6\nlog ana with c3 outcome=-2\nlose c4",
       value: 4, n: 4, status: "watch"),
     Case(
       name: "6 problems, 1 complains: 6 (poor)",
@@ -242,7 +255,8 @@ import TestSupport
 
   @Test(arguments: [
     Case(name: "no loop: null", script: "", value: nil, n: 0, status: nil),
-    Case(name: "open less than 48h: not yet measured", script: lines(5, "complain c{i}"), value: nil, n: 0, status: nil),
+    Case(
+      name: "open less than 48h: not yet measured", script: lines(5, "complain c{i}"), value: nil, n: 0, status: nil),
     Case(
       name: "5 closed within 48h is good",
       script: lines(5, "complain c{i}") + "\nclock +2d\n" + lines(5, "follow-up c{i} by ana"), value: 1, n: 5,
@@ -253,7 +267,8 @@ import TestSupport
         + "follow-up c4 by ana\nfollow-up c5 by ana",
       value: 0.6, n: 5, status: "watch"),
     Case(
-      name: "stale open items count against", script: lines(5, "feedback c{i} score=2") + "\nclock +3d\ncustomer c9 \"C9\"",
+      name: "stale open items count against",
+      script: lines(5, "feedback c{i} score=2") + "\nclock +3d\ncustomer c9 \"C9\"",
       value: 0, n: 5, status: "poor"),
   ])
   func followUpRate(_ c: Case) throws { try Self.check("followUpRate", c) }
@@ -293,11 +308,15 @@ import TestSupport
 
   @Test(arguments: [
     Case(name: "no lead: null", script: "", value: nil, n: 0, status: nil),
-    Case(name: "14 days is good", script: "lead boss communicate\nclock +14d\ncustomer c9 \"C9\"", value: 14, n: 1, status: "good"),
+    Case(
+      name: "14 days is good", script: "lead boss communicate\nclock +14d\ncustomer c9 \"C9\"", value: 14, n: 1,
+      status: "good"),
     Case(
       name: "45 days is watch", script: "lead boss model\nlead boss review\nclock +45d\ncustomer c9 \"C9\"", value: 45,
       n: 2, status: "watch"),
-    Case(name: "46 days is poor", script: "lead boss model\nclock +46d\ncustomer c9 \"C9\"", value: 46, n: 1, status: "poor"),
+    Case(
+      name: "46 days is poor", script: "lead boss model\nclock +46d\ncustomer c9 \"C9\"", value: 46, n: 1,
+      status: "poor"),
   ])
   func leadershipRecency(_ c: Case) throws { try Self.check("leadershipRecency", c) }
 
@@ -306,7 +325,8 @@ import TestSupport
     Case(name: "1 say, no walk is 1 (good)", script: "say company \"We care\"", value: 1, n: 1, status: "good"),
     Case(name: "2 says is watch", script: lines(2, "say company \"We care {i}\""), value: 2, n: 2, status: "watch"),
     Case(
-      name: "3 says, 1 lead is poor", script: lines(3, "say company \"We care {i}\"") + "\nlead boss model", value: 3, n: 4,
+      name: "3 says, 1 lead is poor", script: lines(3, "say company \"We care {i}\"") + "\nlead boss model", value: 3,
+      n: 4,
       status: "poor"),
     Case(
       name: "says matched by leads, training and done actions",
@@ -318,10 +338,12 @@ import TestSupport
 
   @Test(arguments: [
     Case(name: "nothing said is 0 (good)", script: "", value: 0, n: 0, status: "good"),
-    Case(name: "denying the tactic is not tactic talk", script: "say company \"Service is not a tactic\"", value: 0, n: 1,
+    Case(
+      name: "denying the tactic is not tactic talk", script: "say company \"Service is not a tactic\"", value: 0, n: 1,
       status: "good"),
     Case(
-      name: "one statement with two terms counts once", script: "say boss \"Our focus this quarter is service\"", value: 1,
+      name: "one statement with two terms counts once", script: "say boss \"Our focus this quarter is service\"",
+      value: 1,
       n: 1, status: "watch"),
     Case(
       name: "two statements are poor",
@@ -332,13 +354,15 @@ import TestSupport
 
   @Test(arguments: [
     Case(name: "nobody customer-facing: null", script: "depart ana\ndepart ben", value: nil, n: 0, status: nil),
-    Case(name: "orientation 3 is fit, low skills too", script: "hire cat \"Cat\" skills=1", value: 0, n: 3, status: "good"),
+    Case(
+      name: "orientation 3 is fit, low skills too", script: "hire cat \"Cat\" skills=1", value: 0, n: 3, status: "good"),
     Case(
       name: "1 of 5 with orientation 2 is watch",
       script: "hire cat \"Cat\" orientation=2\n" + lines(2, "hire x{i} \"X\" orientation=5"), value: 0.2, n: 5,
       status: "watch"),
     Case(name: "1 of 3 is poor", script: "hire cat \"Cat\" orientation=1", value: 0.333, n: 3, status: "poor"),
-    Case(name: "back-office staff do not count", script: "hire cat \"Cat\" orientation=1 facing=no", value: 0, n: 2,
+    Case(
+      name: "back-office staff do not count", script: "hire cat \"Cat\" orientation=1 facing=no", value: 0, n: 2,
       status: "good"),
   ])
   func hiringFit(_ c: Case) throws { try Self.check("hiringFit", c) }
@@ -363,7 +387,8 @@ import TestSupport
   @Test(arguments: [
     Case(name: "3 employees: never reported", script: mirrored(3), value: nil, n: 3, status: nil),
     Case(name: "9 employees: still null", script: mirrored(9), value: nil, n: 9, status: nil),
-    Case(name: "10 employees treated as they serve: r = 1, no status", script: mirrored(10), value: 1, n: 10, status: nil),
+    Case(
+      name: "10 employees treated as they serve: r = 1, no status", script: mirrored(10), value: 1, n: 10, status: nil),
   ])
   func happyLink(_ c: Case) throws { try Self.check("happyLink", c) }
 
@@ -394,11 +419,14 @@ import TestSupport
     let (verdict, reasons) = try Self.verdict("lead boss model\n" + Self.cells(five(1), [1, 1], five(1), []))
     #expect(verdict == "unknown")
     #expect(
-      reasons == ["too few interactions to judge: customers/stress has 2, staff/stress has 0 (each box needs at least 5)"])
+      reasons == [
+        "too few interactions to judge: customers/stress has 2, staff/stress has 0 (each box needs at least 5)"
+      ])
   }
 
   @Test func tacticTalkWithoutActionIsATacticOnLittleData() throws {
-    let (verdict, reasons) = try Self.verdict(Self.lines(7, "say boss \"Our service initiative {i} starts this quarter\""))
+    let (verdict, reasons) = try Self.verdict(
+      Self.lines(7, "say boss \"Our service initiative {i} starts this quarter\""))
     #expect(verdict == "tactic")
     #expect(
       reasons == [
@@ -409,7 +437,8 @@ import TestSupport
 
   @Test func customersPoorNPSIsATactic() throws {
     let (verdict, reasons) = try Self.verdict(
-      "lead boss model\n" + Self.cells(five(1), five(1), five(1), five(1)) + "\n" + Self.lines(10, "feedback c2 score=2"))
+      "lead boss model\n" + Self.cells(five(1), five(1), five(1), five(1)) + "\n"
+        + Self.lines(10, "feedback c2 score=2"))
     #expect(verdict == "tactic")
     #expect(reasons == ["nps -100 is poor (below 0): customers would not recommend the organization"])
   }

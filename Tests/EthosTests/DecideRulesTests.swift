@@ -1,8 +1,8 @@
 import EthosDomain
 import EthosEngine
 import EthosStore
-import Testing
 import TestSupport
+import Testing
 
 /// One rule of SPEC §3.1/§3.2: the facts it needs, a statement that breaks
 /// it, and the exact line the user reads.
@@ -110,13 +110,15 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
       "release: unknown", [], "release zed",
       "unknown partner 'zed' — engage them first (engage zed \"NAME\" kind=vendor) or see 'partners'"),
     RuleCase("release: not a partner", [], "release ana", "'ana' is an employee, not a partner"),
-    RuleCase("release: engaged partner", ["release linens"], "release linens", "partner 'linens' was already released \(on)"),
+    RuleCase(
+      "release: engaged partner", ["release linens"], "release linens", "partner 'linens' was already released \(on)"),
     RuleCase("lose: unknown (did you mean)", [], "lose acm", "unknown customer 'acm' — did you mean 'acme'?"),
     RuleCase(
       "lose: unknown", [], "lose zed",
       "unknown customer 'zed' — register them first (customer zed \"NAME\") or see 'customers all'"),
     RuleCase("lose: not a customer", [], "lose linens", "'linens' is a partner, not a customer"),
-    RuleCase("lose: active customer", ["lose acme \"moved away\""], "lose acme", "customer 'acme' was already lost \(on)"),
+    RuleCase(
+      "lose: active customer", ["lose acme \"moved away\""], "lose acme", "customer 'acme' was already lost \(on)"),
     RuleCase("champion: active employee", ["depart ben"], "champion ben", benDeparted),
     RuleCase("champion: an employee", [], "champion acme", "'acme' is a customer, not an employee"),
     RuleCase(
@@ -185,14 +187,16 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     RuleCase(
       "log: an engaged partner", ["release linens"], "log ben with linens",
       "partner 'linens' was released on 2021-01-04 — choose an engaged partner"),
-    RuleCase("log: party known (did you mean)", [], "log ben with acmee", "unknown party 'acmee' — did you mean 'acme'?"),
+    RuleCase(
+      "log: party known (did you mean)", [], "log ben with acmee", "unknown party 'acmee' — did you mean 'acme'?"),
     RuleCase(
       "log: party known", [], "log ben with zed", "unknown party 'zed' — name an active customer, employee or partner"),
     RuleCase(
       "log: party is a party", ["promise p1 by ana to acme due=+2d"], "log ben with p1",
       "'p1' is a promise, not a customer, employee or partner"),
     RuleCase("promise: active employee", ["depart ben"], "promise p1 by ben to acme due=+1d", benDeparted),
-    RuleCase("promise: EMP an employee", [], "promise p1 by linens to acme due=+1d", "'linens' is a partner, not an employee"),
+    RuleCase(
+      "promise: EMP an employee", [], "promise p1 by linens to acme due=+1d", "'linens' is a partner, not an employee"),
     RuleCase(
       "promise: not to themself", [], "promise p1 by ben to ben due=+1d",
       "'ben' cannot make a promise to themself — name the party it is made to after 'to'"),
@@ -251,7 +255,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     RuleCase(
       "complain: a known customer", [], "complain zed \"rude on the phone\"",
       "unknown customer 'zed' — register them first (customer zed \"NAME\") or see 'customers all'"),
-    RuleCase("complain: about a known employee", [], "complain acme about=bne", "unknown employee 'bne' — did you mean 'ben'?"),
+    RuleCase(
+      "complain: about a known employee", [], "complain acme about=bne", "unknown employee 'bne' — did you mean 'ben'?"),
     RuleCase(
       "follow-up: a known customer", [], "follow-up acm by ben", "unknown customer 'acm' — did you mean 'acme'?"),
     RuleCase("follow-up: an active employee", ["depart ben"], "follow-up acme by ben \"called back\"", benDeparted),
@@ -278,11 +283,13 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
       ["deficiency slow \"Slow email replies\"", "plan fix for slow owner=ana due=+1w", "done fix"], "done fix",
       "action 'fix' was already done \(on)"),
     RuleCase(
-      "done: unknown (did you mean)", ["deficiency slow \"Slow email replies\"", "plan fix for slow owner=ana due=+1w"],
+      "done: unknown (did you mean)",
+      ["deficiency slow \"Slow email replies\"", "plan fix for slow owner=ana due=+1w"],
       "done fxi", "unknown action 'fxi' — did you mean 'fix'?"),
     RuleCase("done: unknown", [], "done fix", "unknown action 'fix' — 'plan' lists the open actions"),
     RuleCase("done: an action", [], "done ben", "'ben' is an employee, not an action"),
-    RuleCase("retract: an existing event", [], "retract @99 \"typo\"", "there is no event @99 — the log runs from @1 to @4"),
+    RuleCase(
+      "retract: an existing event", [], "retract @99 \"typo\"", "there is no event @99 — the log runs from @1 to @4"),
     RuleCase(
       "retract: an observation", [], "retract @1 \"typo\"",
       "@1 is EmployeeHired, which records a change of state, not an observation — only InteractionLogged, "

@@ -41,19 +41,37 @@ import Testing
   }
 
   @Test(arguments: [
-    (Command.log(by: "ana", with: "acme", mode: .transaction, channel: .other, outcome: 3, did: [], note: nil),
-     DomainError.outOfRange("outcome", 3, -2...2)),
-    (Command.log(by: "ana", with: "acme", mode: .transaction, channel: .other, outcome: -9, did: [], note: nil),
-     DomainError.outOfRange("outcome", -9, -2...2)),
-    (Command.feedback(customer: "acme", score: 42, about: nil, comment: nil), DomainError.outOfRange("score", 42, 0...10)),
-    (Command.feedback(customer: "acme", score: -1, about: nil, comment: nil), DomainError.outOfRange("score", -1, 0...10)),
+    (
+      Command.log(by: "ana", with: "acme", mode: .transaction, channel: .other, outcome: 3, did: [], note: nil),
+      DomainError.outOfRange("outcome", 3, -2...2)
+    ),
+    (
+      Command.log(by: "ana", with: "acme", mode: .transaction, channel: .other, outcome: -9, did: [], note: nil),
+      DomainError.outOfRange("outcome", -9, -2...2)
+    ),
+    (
+      Command.feedback(customer: "acme", score: 42, about: nil, comment: nil),
+      DomainError.outOfRange("score", 42, 0...10)
+    ),
+    (
+      Command.feedback(customer: "acme", score: -1, about: nil, comment: nil),
+      DomainError.outOfRange("score", -1, 0...10)
+    ),
     (Command.pulse(from: .department("desk"), score: 11), DomainError.outOfRange("score", 11, 0...10)),
-    (Command.hire(id: "ben", name: "Ben", dept: "desk", role: nil, level: .staff, facing: true, orientation: 0, skills: 3),
-     DomainError.outOfRange("orientation", 0, 1...5)),
-    (Command.hire(id: "ben", name: "Ben", dept: "desk", role: nil, level: .staff, facing: true, orientation: 3, skills: 6),
-     DomainError.outOfRange("skills", 6, 1...5)),
-    (Command.beginStress(id: "s1", kind: .weather, severity: 4, scope: .org, note: nil),
-     DomainError.outOfRange("severity", 4, 1...3)),
+    (
+      Command.hire(
+        id: "ben", name: "Ben", dept: "desk", role: nil, level: .staff, facing: true, orientation: 0, skills: 3),
+      DomainError.outOfRange("orientation", 0, 1...5)
+    ),
+    (
+      Command.hire(
+        id: "ben", name: "Ben", dept: "desk", role: nil, level: .staff, facing: true, orientation: 3, skills: 6),
+      DomainError.outOfRange("skills", 6, 1...5)
+    ),
+    (
+      Command.beginStress(id: "s1", kind: .weather, severity: 4, scope: .org, note: nil),
+      DomainError.outOfRange("severity", 4, 1...3)
+    ),
   ])
   func outOfRangeValuesAreRefusedByTheDecider(_ command: Command, _ error: DomainError) {
     #expect(Self.when(command, Self.given(Self.ana, Self.acme)) == .failure(error))

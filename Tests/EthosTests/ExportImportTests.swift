@@ -2,8 +2,8 @@ import EthosEngine
 import EthosJSON
 import EthosStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ExportImportTests {
   static let script = """
@@ -78,7 +78,9 @@ import TestSupport
     case "actor": if let i = at("\"actor\":\"te") { bytes[i] = UInt8(ascii: "a") }
     case "payload": if let i = at("\"outcome\":-1") { bytes[i] = UInt8(ascii: "2") }
     case "hash":
-      if let i = at("\"hash\":\"") { bytes[i + 1] = bytes[i + 1] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0") }
+      if let i = at("\"hash\":\"") {
+        bytes[i + 1] = bytes[i + 1] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+      }
     default: if let i = at("{\"seq\":6,") { bytes[i] = UInt8(ascii: ";") }
     }
     return String(decoding: bytes, as: UTF8.self)
@@ -104,7 +106,8 @@ import TestSupport
       let target = try Harness()
       if prefill > 0 {
         let good = try EthosProcess.temporaryDirectory() + "/good.jsonl"
-        try (lines.prefix(prefill).joined(separator: "\n") + "\n").write(toFile: good, atomically: true, encoding: .utf8)
+        try (lines.prefix(prefill).joined(separator: "\n") + "\n").write(
+          toFile: good, atomically: true, encoding: .utf8)
         #expect(target.session.importTrail(path: good))
       }
       target.console.reset()
@@ -169,7 +172,8 @@ import TestSupport
     let exported = try EthosProcess.run(["export", "--store", dir + "/a.sqlite"], environment: env)
     #expect(exported.status == 0)
     try exported.stdout.write(toFile: dir + "/log.jsonl", atomically: true, encoding: .utf8)
-    let imported = try EthosProcess.run(["import", "log.jsonl", "--store", "b.sqlite"], environment: env, directory: dir)
+    let imported = try EthosProcess.run(
+      ["import", "log.jsonl", "--store", "b.sqlite"], environment: env, directory: dir)
     #expect(imported.status == 0)
     #expect(imported.stdout == "imported 9 events into branch 'main' (@1…@9)\n")
     let again = try EthosProcess.run(["export", "--store", dir + "/b.sqlite"], environment: env)

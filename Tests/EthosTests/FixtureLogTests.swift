@@ -3,8 +3,8 @@ import EthosEngine
 import EthosJSON
 import EthosStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Schema evolution (SPEC §4, issue 7): `Tests/Fixtures/v1-log.jsonl` is a
 /// log written by the first ethos, one envelope per line, holding every event

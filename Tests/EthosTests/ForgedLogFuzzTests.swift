@@ -2,8 +2,8 @@ import EthosEngine
 import EthosJSON
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 
 @testable import EthosDomain
 @testable import EthosStore
@@ -38,7 +38,9 @@ import TestSupport
     switch Int.random(in: 0..<5, using: &rng) {
     case 0, 1:
       // One payload value replaced.
-      if case .object(var object)? = try? JSON.parse(events[index].data), let key = object.keys.randomElement(using: &rng) {
+      if case .object(var object)? = try? JSON.parse(events[index].data),
+        let key = object.keys.randomElement(using: &rng)
+      {
         object[key] = values.randomElement(using: &rng)
         events[index].data = JSON.object(object).canonical
       }
@@ -133,7 +135,9 @@ import TestSupport
 
   @Test func aSnapshotWithAnImpossibleEventCountDoesNotDecode() throws {
     var state = State()
-    state.evolve(RecordedEvent(seq: 1, occurredAt: Timestamp(seconds: 0), event: .customerRegistered(id: "a", name: "A", segment: nil)))
+    state.evolve(
+      RecordedEvent(
+        seq: 1, occurredAt: Timestamp(seconds: 0), event: .customerRegistered(id: "a", name: "A", segment: nil)))
     #expect(State(snapshotBytes: state.snapshotBytes()) == state)
     state.eventCount = Int.max
     #expect(State(snapshotBytes: state.snapshotBytes()) == nil)

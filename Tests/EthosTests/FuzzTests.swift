@@ -1,8 +1,8 @@
 import EthosEngine
 import EthosLanguage
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input (issue 7): 100k+ generated and mutated lines — random bytes,
 /// invalid UTF-8, huge lines, deep quoting, every statement with every option
@@ -71,7 +71,11 @@ import TestSupport
       case 3:
         let words = String(chars).split(separator: " ").shuffled(using: &rng)
         chars = Array(words.joined(separator: " "))
-      case 4: chars.insert(contentsOf: Array(" \(["mode", "due", "did", "score", "kind"].randomElement(using: &rng) ?? "x")=\(badValues.randomElement(using: &rng) ?? "")"), at: chars.count)
+      case 4:
+        chars.insert(
+          contentsOf: Array(
+            " \(["mode", "due", "did", "score", "kind"].randomElement(using: &rng) ?? "x")=\(badValues.randomElement(using: &rng) ?? "")"
+          ), at: chars.count)
       default:
         if let c = chars.indices.randomElement(using: &rng) {
           chars[c] = Character(Unicode.Scalar(UInt8.random(in: 0x20...0x7E, using: &rng)))
@@ -105,7 +109,9 @@ import TestSupport
         result.append((0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
       case 1:  // a valid line with a byte that breaks UTF-8
         var bytes = Array((corpus.randomElement(using: &rng) ?? "").utf8)
-        bytes.insert([0xC3, 0xFF, 0x80, 0xED, 0xA0][Int.random(in: 0..<5, using: &rng)], at: Int.random(in: 0...bytes.count, using: &rng))
+        bytes.insert(
+          [0xC3, 0xFF, 0x80, 0xED, 0xA0][Int.random(in: 0..<5, using: &rng)],
+          at: Int.random(in: 0...bytes.count, using: &rng))
         result.append(bytes)
       default:  // mutated valid lines
         result.append(Array(mutate(corpus.randomElement(using: &rng) ?? "", &rng).utf8))
@@ -127,12 +133,14 @@ import TestSupport
         h.script(Self.facts.joined(separator: "\n"))
         #expect(h.console.errLines.isEmpty)
       }
-      if let text = String(validating: bytes, as: UTF8.self), (try? Parser.parse(text)).flatMap({ statement in
-        switch statement {
-        case .source, .importCSV: return true
-        default: return false
-        }
-      }) == true {
+      if let text = String(validating: bytes, as: UTF8.self),
+        (try? Parser.parse(text)).flatMap({ statement in
+          switch statement {
+          case .source, .importCSV: return true
+          default: return false
+          }
+        }) == true
+      {
         // `source` would run whatever file the fuzz names, and `import-csv`
         // read it (its errors name the CSV file: ImportCSVTests fuzzes it).
         continue

@@ -1,9 +1,9 @@
-import EthosLanguage
 import EthosJSON
+import EthosLanguage
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 
 @testable import EthosDomain
 @testable import EthosEngine
@@ -90,7 +90,8 @@ import TestSupport
     #expect(h.session.storeFailed)
     #expect(h.console.errLines.count == 1, "\(h.console.errLines)")
     #expect(
-      h.console.errLines.first?.hasPrefix("script.ethos:200: error: the disk holding '\(dir)/store.sqlite' is full") == true,
+      h.console.errLines.first?.hasPrefix("script.ethos:200: error: the disk holding '\(dir)/store.sqlite' is full")
+        == true,
       "\(h.console.errLines)")
     #expect(h.console.errLines.first?.contains("nothing from script.ethos:101 on was stored") == true)
     // The log is lines 1…100 of the script and nothing after: no gap.
@@ -115,7 +116,8 @@ import TestSupport
     #expect(try EthosProcess.run(["--store", path], stdin: Self.script, environment: Self.env).status == 0)
     try EthosProcess.sqlite3(path, sql)
     for arguments in [["run", "/dev/stdin"], ["query", "employees"], ["verify"]] {
-      let result = try EthosProcess.run(arguments + ["--store", path], stdin: "pulse ana score=9\n", environment: Self.env)
+      let result = try EthosProcess.run(
+        arguments + ["--store", path], stdin: "pulse ana score=9\n", environment: Self.env)
       #expect(result.status == 3, "\(arguments): \(result.stdout) \(result.stderr)")
       Self.oneError(result, "\(arguments)")
       #expect(result.stderr.contains("the \(object) was not made by ethos"), "\(result.stderr)")
@@ -132,7 +134,8 @@ import TestSupport
       "DROP TRIGGER events_no_update; CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END;")
     let result = try EthosProcess.run(["query", "employees", "--store", path])
     #expect(result.status == 3)
-    #expect(result.stderr.contains("the trigger 'events_no_update' was changed since ethos made it"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("the trigger 'events_no_update' was changed since ethos made it"), "\(result.stderr)")
   }
 
   /// Even without the schema check, an insert that changed no row fails.
@@ -201,9 +204,15 @@ import TestSupport
   }
 
   static let base: [(String, String, String)] = [
-    ("EmployeeHired", #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana","orientation":3,"skills":3}"#, "2021-03-01"),
+    (
+      "EmployeeHired",
+      #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana","orientation":3,"skills":3}"#, "2021-03-01"
+    ),
     ("CustomerRegistered", #"{"id":"acme","name":"Acme"}"#, "2021-03-01"),
-    ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"acme"}"#, "2021-03-02"),
+    (
+      "InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"acme"}"#,
+      "2021-03-02"
+    ),
   ]
 
   static func write(_ lines: [String]) throws -> String {
@@ -224,13 +233,25 @@ import TestSupport
       Self.base + [
         ("FeedbackReceived", huge, "2021-03-03"), ("FeedbackReceived", huge, "2021-03-03"),
         ("PulseRecorded", #"{"employee":"ana","score":-9000000000000000000}"#, "2021-03-03"),
-        ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#, "2021-03-03"),
-        ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#, "2021-03-03"),
+        (
+          "InteractionLogged",
+          #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#,
+          "2021-03-03"
+        ),
+        (
+          "InteractionLogged",
+          #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":9000000000000000000,"with":"acme"}"#,
+          "2021-03-03"
+        ),
         ("ComplaintReceived", #"{"customer":"acme","level":"frontline"}"#, "2021-03-03"),
       ])
     try store.appendSealed(forged, to: "main", expectedHead: 0)
-    try EthosProcess.sqlite3(path, "DROP TRIGGER events_no_update; UPDATE events SET occurred_at = 9223372036854775807 WHERE seq = 8;")
-    for query in ["matrix", "culture", "customers all", "employees", "history", "trend matrix.cells.staff.stress.mean by=month", "who acme"] {
+    try EthosProcess.sqlite3(
+      path, "DROP TRIGGER events_no_update; UPDATE events SET occurred_at = 9223372036854775807 WHERE seq = 8;")
+    for query in [
+      "matrix", "culture", "customers all", "employees", "history", "trend matrix.cells.staff.stress.mean by=month",
+      "who acme",
+    ] {
       let result = try EthosProcess.run(["query", query, "--format", "json", "--store", path])
       #expect([0, 1].contains(result.status), "\(query): \(result.status) \(result.stderr)")
     }
@@ -261,14 +282,39 @@ import TestSupport
   // MARK: 5. import checks the rules, not only the hashes
 
   static let ruleBreakers: [(String, (String, String, String), String)] = [
-    ("hire twice", ("EmployeeHired", #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana 2","orientation":3,"skills":3}"#, "2021-03-03"), "id 'ana' is already taken"),
+    (
+      "hire twice",
+      (
+        "EmployeeHired",
+        #"{"dept":"desk","facing":true,"id":"ana","level":"staff","name":"Ana 2","orientation":3,"skills":3}"#,
+        "2021-03-03"
+      ), "id 'ana' is already taken"
+    ),
     ("retract a hire", ("EventRetracted", #"{"reason":"x","seq":1}"#, "2021-03-03"), "@1"),
-    ("outcome 1000", ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1000,"with":"acme"}"#, "2021-03-03"), "outcome is 1000; it must be a whole number from -2 to 2"),
+    (
+      "outcome 1000",
+      (
+        "InteractionLogged",
+        #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1000,"with":"acme"}"#, "2021-03-03"
+      ), "outcome is 1000; it must be a whole number from -2 to 2"
+    ),
     ("pulse -999", ("PulseRecorded", #"{"employee":"ana","score":-999}"#, "2021-03-03"), "score is -999"),
-    ("unknown party", ("InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"zed"}"#, "2021-03-03"), "unknown party 'zed'"),
-    ("time backwards", ("PulseRecorded", #"{"employee":"ana","score":5}"#, "2020-01-01"), "is before the event before it"),
+    (
+      "unknown party",
+      (
+        "InteractionLogged", #"{"by":"ana","channel":"other","did":[],"mode":"transaction","outcome":1,"with":"zed"}"#,
+        "2021-03-03"
+      ), "unknown party 'zed'"
+    ),
+    (
+      "time backwards", ("PulseRecorded", #"{"employee":"ana","score":5}"#, "2020-01-01"),
+      "is before the event before it"
+    ),
     ("bad id", ("CustomerRegistered", #"{"id":"Bad Id","name":"X"}"#, "2021-03-03"), "is not a valid id"),
-    ("hidden text", ("CustomerRegistered", "{\"id\":\"bob\",\"name\":\"X\u{202E}Y\"}", "2021-03-03"), "invisible or control character"),
+    (
+      "hidden text", ("CustomerRegistered", "{\"id\":\"bob\",\"name\":\"X\u{202E}Y\"}", "2021-03-03"),
+      "invisible or control character"
+    ),
     ("retract a later event", ("EventRetracted", #"{"reason":"x","seq":9}"#, "2021-03-03"), "no event @9"),
   ]
 
@@ -325,7 +371,8 @@ import TestSupport
     h.console.reset()
     #expect(!h.session.importTrail(path: try Self.write(lines), displayName: "dup.jsonl"))
     #expect(h.console.errLines.count == 1)
-    #expect(h.console.errLines.first?.hasPrefix("error: dup.jsonl:2: not an ethos event (") == true, "\(h.console.errLines)")
+    #expect(
+      h.console.errLines.first?.hasPrefix("error: dup.jsonl:2: not an ethos event (") == true, "\(h.console.errLines)")
     #expect(h.console.errLines.first?.contains("duplicate key \"actor\"") == true, "\(h.console.errLines)")
     #expect(h.eventCount == 0)
   }
@@ -369,7 +416,8 @@ import TestSupport
     #expect(
       h.console.errLines.first
         == "s99.ethos:1: error: scripts may source one another at most 100 deep: 's0.ethos' → 's1.ethos' → "
-        + "'s2.ethos' → … → 's99.ethos' → 's100.ethos' — flatten the chain (or look for a loop through copies of a file)")
+        + "'s2.ethos' → … → 's99.ethos' → 's100.ethos' — flatten the chain (or look for a loop through copies of a file)"
+    )
     #expect(h.eventCount == 0)
   }
 
@@ -413,7 +461,8 @@ import TestSupport
   @Test func sourceAndImportOfAnEndlessFileEnd() throws {
     let source = try EthosProcess.run(["--store", ":memory:"], stdin: "source /dev/zero\n")
     #expect(source.status == 1)
-    #expect(source.stderr.hasPrefix("stdin:1: error: '/dev/zero' line 1 is longer than 32768 bytes"), "\(source.stderr)")
+    #expect(
+      source.stderr.hasPrefix("stdin:1: error: '/dev/zero' line 1 is longer than 32768 bytes"), "\(source.stderr)")
     let dir = try EthosProcess.temporaryDirectory()
     let imported = try EthosProcess.run(["import", "/dev/zero", "--store", dir + "/s.sqlite"])
     #expect(imported.status != 0)
@@ -490,7 +539,9 @@ import TestSupport
 
   @Test func joinersAreAllowedInNames() throws {
     let h = try Harness()
-    h.run("hire ana \"\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}\"", "customer fam \"👨\u{200D}👩\u{200D}👧\"")
+    h.run(
+      "hire ana \"\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}\"",
+      "customer fam \"👨\u{200D}👩\u{200D}👧\"")
     #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
     #expect(h.eventCount == 2)
   }
@@ -556,11 +607,34 @@ import TestSupport
     if format == .table {
       let rows = got.split(separator: "\n").filter { !$0.hasPrefix("seq") && !$0.hasPrefix("─") }
       #expect(rows.count == 49)
-      #expect(rows.map { $0.split(separator: " ").joined(separator: " ") }
-        == expected.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").joined(separator: " ") })
+      #expect(
+        rows.map { $0.split(separator: " ").joined(separator: " ") }
+          == expected.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").joined(separator: " ") })
     } else {
       #expect(got == expected)
     }
     if format == .json { #expect(try JSON.parse(got)["count"] == 49) }
+  }
+}
+
+/// Item 11: a line of branches is bounded, and the bound is said.
+@Suite struct BranchDepthTests {
+  @Test func branchesNestAtMostFiftyDeep() throws {
+    let h = try Harness()
+    h.script("clock 2021-01-04\nhire ana \"Ana\"")
+    for depth in 1...50 {
+      h.run("branch b\(depth)")
+      #expect(h.console.errLines.isEmpty, "branch \(depth): \(h.console.errLines)")
+    }
+    h.run("branch b51")
+    #expect(
+      h.console.errLines == [
+        "error: branch 'b51' would be more than 50 branches deep below 'b50' (each read of a branch walks its "
+          + "whole line of parents) — branch from one nearer to main, or from main"
+      ])
+    #expect(h.session.branch == "b50")
+    h.run("switch main")
+    h.run("branch fresh")
+    #expect(h.console.errLines.isEmpty)
   }
 }

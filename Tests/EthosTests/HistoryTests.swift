@@ -1,7 +1,7 @@
 import EthosEngine
 import EthosJSON
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct HistoryTests {
   static let log = """
@@ -40,10 +40,11 @@ import TestSupport
     let h = try Harness()
     h.script(Self.log)
     let shown = try h.json("show @5")
-    #expect(shown.objectValue?.keys == [
-      "seq", "type", "version", "occurredAt", "recordedAt", "actor", "origin", "command", "data", "prevHash", "hash",
-      "retracted",
-    ])
+    #expect(
+      shown.objectValue?.keys == [
+        "seq", "type", "version", "occurredAt", "recordedAt", "actor", "origin", "command", "data", "prevHash", "hash",
+        "retracted",
+      ])
     #expect(shown["command"] == "log ben with ana outcome=-1")
     #expect(shown["origin"] == "repl")
     #expect(shown["actor"] == "tester")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `ethos import-csv` as a process: exit codes, streams, idempotence.
 @Suite struct ImportCSVCLITests {
@@ -11,7 +11,10 @@ import TestSupport
     let first = try EthosProcess.run(["import-csv", csv, "--preset", "nps", "--store", store])
     #expect(first.status == 1)
     #expect(first.stdout == "5 rows: 2 imported (3 events), 3 refused\n")
-    #expect(first.stderr.split(separator: "\n").map { String($0.prefix(csv.count + 3)) } == [csv + ":4:", csv + ":5:", csv + ":6:"])
+    #expect(
+      first.stderr.split(separator: "\n").map { String($0.prefix(csv.count + 3)) } == [
+        csv + ":4:", csv + ":5:", csv + ":6:",
+      ])
     // No progress bar when stderr is not a terminal: only the error lines.
     #expect(!first.stderr.contains("\r"))
     let dry = try EthosProcess.run(["import-csv", csv, "--preset", "nps", "--dry-run", "--store", store])

@@ -5,8 +5,8 @@ import EthosJSON
 import EthosLanguage
 import EthosStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `import-csv` (SPEC §15, issue 13): rows of exports through the decider.
 @Suite struct ImportCSVTests {
@@ -88,7 +88,10 @@ import TestSupport
     let path = try Self.file("survey.csv", text)
     let h = try Harness()
     let (out, err) = Self.importing(h, path, "--preset nps")
-    #expect(err == ["\(path):4: error: column 'Score' (score) holds '11'; a score is a whole number from 0 to 10 — fix the value"])
+    #expect(
+      err == [
+        "\(path):4: error: column 'Score' (score) holds '11'; a score is a whole number from 0 to 10 — fix the value"
+      ])
     #expect(out == ["3 rows: 2 imported (3 events), 1 refused"])
     #expect(h.eventCount == 3)
     #expect(h.session.failures == 1)
@@ -101,7 +104,8 @@ import TestSupport
 
   /// Acceptance 2: a second import and a dry run append nothing.
   @Test func secondImportAndDryRunAppendNothing() throws {
-    let path = try Self.file("nps.csv", String(contentsOfFile: Transcripts.root + "/Snapshots/csv/nps-survey.csv", encoding: .utf8))
+    let path = try Self.file(
+      "nps.csv", String(contentsOfFile: Transcripts.root + "/Snapshots/csv/nps-survey.csv", encoding: .utf8))
     let h = try Harness()
     let (dryOut, _) = Self.importing(h, path, "--preset nps --dry-run")
     #expect(h.eventCount == 0)
@@ -121,16 +125,21 @@ import TestSupport
     let path = try Self.file("f.csv", "customer,score,at\nc1,9,2024-01-01\nc2,3,2024-01-02\n")
     let h = try Harness()
     #expect(Self.importing(h, path, "--kind feedback").out == ["2 rows: 2 imported (4 events), 0 refused"])
-    #expect(Self.importing(h, path, "--kind feedback").out == ["2 rows: 0 imported (0 events), 2 already imported, 0 refused"])
+    #expect(
+      Self.importing(h, path, "--kind feedback").out == ["2 rows: 0 imported (0 events), 2 already imported, 0 refused"]
+    )
   }
 
   @Test func rowsGoInTimeOrderAndNeverIntoThePast() throws {
-    let path = try Self.file("f.csv", "customer,score,at,key\nc2,3,2024-01-03,b\nc1,9,2024-01-02,a\nc3,9,2020-01-01,c\n")
+    let path = try Self.file(
+      "f.csv", "customer,score,at,key\nc2,3,2024-01-03,b\nc1,9,2024-01-02,a\nc3,9,2020-01-01,c\n")
     let h = try Harness()
     h.run("clock 2021-01-01", "customer c0 \"Zero\"")
     let (out, err) = Self.importing(h, path, "--kind feedback")
     #expect(err.count == 1)
-    #expect(err.first?.hasPrefix("\(path):4: error: this row's time 2020-01-01T00:00:00Z is before the head of branch 'main'") == true)
+    #expect(
+      err.first?.hasPrefix("\(path):4: error: this row's time 2020-01-01T00:00:00Z is before the head of branch 'main'")
+        == true)
     #expect(out == ["3 rows: 2 imported (4 events), 1 refused"])
     #expect(try h.json("show @3")["origin"] == .string("\(path):3"))
     #expect(try h.json("show @5")["origin"] == .string("\(path):2"))
@@ -148,10 +157,13 @@ import TestSupport
         + "3,Ed,503,,2024-02-03 10:00,Offered\n4,Fe,504,Bob Stone,2024-02-04 10:00,Good\n")
     let (out, err) = Self.importing(h, path, "--preset zendesk")
     #expect(out == ["4 rows: 2 imported (4 events), 1 without a rating, 1 refused"])
-    #expect(err == [
-      "\(path):5: error: column 'Assignee' names 'Bob Stone', who is not an employee — hire them first (hire bob-stone \"NAME\" key=\"Bob Stone\")"
-    ])
-    #expect(try h.json("show @3")["data"] == .object(JSONObject([("about", .string("ana")), ("customer", .string("501")), ("score", .int(10))])))
+    #expect(
+      err == [
+        "\(path):5: error: column 'Assignee' names 'Bob Stone', who is not an employee — hire them first (hire bob-stone \"NAME\" key=\"Bob Stone\")"
+      ])
+    #expect(
+      try h.json("show @3")["data"]
+        == .object(JSONObject([("about", .string("ana")), ("customer", .string("501")), ("score", .int(10))])))
     #expect(try h.json("show @5")["data"]?["score"] == .int(0))
     #expect(try h.json("customers")["items"]?.arrayValue?.first?["name"] == .string("Cy"))
   }
@@ -159,20 +171,29 @@ import TestSupport
   @Test func employeesThenInteractionsAndPulse() throws {
     let h = try Harness()
     let staff = try Self.file(
-      "staff.csv", "Employee,Name,Dept,Level,Facing,Orientation\nE-1,Ana Lima,Front Desk,manager,yes,5\nE-2,Bo Berg,Front Desk,staff,no,2\n")
+      "staff.csv",
+      "Employee,Name,Dept,Level,Facing,Orientation\nE-1,Ana Lima,Front Desk,manager,yes,5\nE-2,Bo Berg,Front Desk,staff,no,2\n"
+    )
     #expect(Self.importing(h, staff, "--kind employees").out == ["2 rows: 2 imported (2 events), 0 refused"])
-    #expect(Self.importing(h, staff, "--kind employees").out == ["2 rows: 0 imported (0 events), 2 already imported, 0 refused"])
+    #expect(
+      Self.importing(h, staff, "--kind employees").out == [
+        "2 rows: 0 imported (0 events), 2 already imported, 0 refused"
+      ])
     let employees = try h.json("employees")
     #expect(employees["items"]?.arrayValue?.first?["dept"] == .string("front-desk"))
     let log = try Self.file(
-      "log.csv", "employee,party,at,outcome,mode,did,note\nE-1,acme,2024-01-02 09:00,+2,relationship,\"courteous; followed-up\",\"called back\"\nE-1,E-2,2024-01-02 10:00,-1,,,\n")
+      "log.csv",
+      "employee,party,at,outcome,mode,did,note\nE-1,acme,2024-01-02 09:00,+2,relationship,\"courteous; followed-up\",\"called back\"\nE-1,E-2,2024-01-02 10:00,-1,,,\n"
+    )
     #expect(Self.importing(h, log, "--kind interactions").out == ["2 rows: 2 imported (3 events), 0 refused"])
     #expect(try h.json("matrix")["cells"]?["staff"]?["normal"]?["interactions"] == .int(1))
     let pulse = try Self.file("pulse.csv", "employee,score,at\nE-1,9,2024-01-03\nE-2,4,2024-01-03\n")
     #expect(Self.importing(h, pulse, "--kind pulse").out == ["2 rows: 2 imported (2 events), 0 refused"])
     let answer = try h.json("show @6")
-    #expect(answer["command"]?.stringValue?.hasPrefix("pulse dept=front-desk score=9 # import-csv key=\"sha256:") == true)
-    #expect(Self.importing(h, pulse, "--kind pulse").out == ["2 rows: 0 imported (0 events), 2 already imported, 0 refused"])
+    #expect(
+      answer["command"]?.stringValue?.hasPrefix("pulse dept=front-desk score=9 # import-csv key=\"sha256:") == true)
+    #expect(
+      Self.importing(h, pulse, "--kind pulse").out == ["2 rows: 0 imported (0 events), 2 already imported, 0 refused"])
   }
 
   @Test func qualtricsSkipsItsTwoExtraHeaderRows() throws {
@@ -196,7 +217,10 @@ import TestSupport
       ":2: error: column 'at' (at) holds '01/02/2024', which is not a time; expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] "
         + "or ISO 8601 such as 2024-03-01T09:15:00Z — or give --date-format"
     ),
-    ("empty.csv", [], "--kind feedback", ":1: error: the file is empty — export it again with a header row and at least one row"),
+    (
+      "empty.csv", [], "--kind feedback",
+      ":1: error: the file is empty — export it again with a header row and at least one row"
+    ),
     (
       "binary.csv", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xFE, 0x00], "--kind feedback",
       ":1: error: the file is not UTF-8 text (bytes that are not UTF-8 on line 1) — save it as CSV UTF-8"
@@ -205,8 +229,14 @@ import TestSupport
       "ragged.csv", Array("customer,score,at\nc1,9,2024-01-01,extra\n".utf8), "--kind feedback",
       ":2: error: this row has 4 fields but the header has 3 — look for a comma or quote that is not inside a quoted field"
     ),
-    ("preset.csv", Array("customer,score,at\n".utf8), "--preset zendsk", ":1: error: unknown preset 'zendsk' — did you mean 'zendesk'?"),
-    ("kind.csv", Array("customer,score,at\n".utf8), "--kind feedbak", ":1: error: unknown kind 'feedbak' — did you mean 'feedback'?"),
+    (
+      "preset.csv", Array("customer,score,at\n".utf8), "--preset zendsk",
+      ":1: error: unknown preset 'zendsk' — did you mean 'zendesk'?"
+    ),
+    (
+      "kind.csv", Array("customer,score,at\n".utf8), "--kind feedbak",
+      ":1: error: unknown kind 'feedbak' — did you mean 'feedback'?"
+    ),
   ]
 
   @Test(arguments: badFiles.indices)
@@ -231,17 +261,20 @@ import TestSupport
     #expect(throws: Diagnostic.self) { try Parser.parse("import-csv f.csv") }
     #expect(throws: Diagnostic.self) { try Parser.parse("import-csv f.csv --kind feedback --dry") }
     #expect(throws: Diagnostic.self) { try Parser.parse("import-csv --kind feedback") }
-    let parsed = try? Parser.parse("import-csv \"a b.csv\" --kind=feedback --map \"score=How likely, 0-10\" --map at=Date --dry-run")
+    let parsed = try? Parser.parse(
+      "import-csv \"a b.csv\" --kind=feedback --map \"score=How likely, 0-10\" --map at=Date --dry-run")
     #expect(
       parsed
         == .importCSV(
           ImportRequest(
             path: "a b.csv", kind: "feedback",
-            maps: [.init(field: "score", column: "How likely, 0-10"), .init(field: "at", column: "Date")], dryRun: true)))
+            maps: [.init(field: "score", column: "How likely, 0-10"), .init(field: "at", column: "Date")], dryRun: true)
+        ))
   }
 
   @Test func keyedPayloadsDecodeAtEveryVersion() throws {
-    let v1 = try Event(type: "CustomerRegistered", version: 1, data: JSON.parse("{\"id\":\"c1\",\"name\":\"C\",\"key\":\"x\"}"))
+    let v1 = try Event(
+      type: "CustomerRegistered", version: 1, data: JSON.parse("{\"id\":\"c1\",\"name\":\"C\",\"key\":\"x\"}"))
     #expect(v1 == .customerRegistered(id: "c1", name: "C", segment: nil, key: nil))
     let event = Event.employeeHired(
       id: "e1", name: "E", dept: "d", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, key: "E-1")
@@ -257,7 +290,9 @@ import TestSupport
   @Test func mutatedFilesNeverCrash() throws {
     let base = Array(
       (try String(contentsOfFile: Transcripts.root + "/Snapshots/csv/nps-survey.csv", encoding: .utf8)).utf8)
-    let noise: [[UInt8]] = [[0x22], [0x2C], [0x0D, 0x0A], [0x0A], [0xFF], [0x00], [0xEF, 0xBB, 0xBF], Array("💥".utf8), [0x5C]]
+    let noise: [[UInt8]] = [
+      [0x22], [0x2C], [0x0D, 0x0A], [0x0A], [0xFF], [0x00], [0xEF, 0xBB, 0xBF], Array("💥".utf8), [0x5C],
+    ]
     var rng = SeededGenerator(seed: 13)
     let h = try Harness()
     h.run("clock 2024-01-01")

@@ -1,7 +1,7 @@
 import EthosEngine
 import EthosLanguage
-import Testing
 import TestSupport
+import Testing
 
 /// The size limits of `Limits` (issue 7): at the limit a line is accepted,
 /// one past it is refused with a message that says the limit and the fix,

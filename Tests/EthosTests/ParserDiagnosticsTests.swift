@@ -1,7 +1,8 @@
 import EthosEngine
 import EthosLanguage
-import Testing
+import Foundation
 import TestSupport
+import Testing
 
 /// A line the parser refuses: the exact message, and where it points.
 struct DiagnosticCase: Sendable, CustomTestStringConvertible {
@@ -53,7 +54,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     // unknown and repeated options
     DiagnosticCase(
       "hire zoe \"Zoe\" levle=leader", "unknown option 'levle' for hire — did you mean 'level'?", at: "levle"),
-    DiagnosticCase("pulse ben score=7 mood=ok", "unknown option 'mood' for pulse — pulse takes dept=, score=", at: "mood"),
+    DiagnosticCase(
+      "pulse ben score=7 mood=ok", "unknown option 'mood' for pulse — pulse takes dept=, score=", at: "mood"),
     DiagnosticCase(
       "release linens kind=vendor", "release takes no options (got 'kind=') — usage: release PARTNER", at: "kind"),
     DiagnosticCase(
@@ -62,7 +64,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     // closed word lists
     DiagnosticCase("hire zoe \"Zoe\" level=boss", "level= must be staff, manager or leader (got 'boss')", at: "level"),
     DiagnosticCase(
-      "hire zoe \"Zoe\" level=leeder", "level= must be staff, manager or leader (got 'leeder') — did you mean 'leader'?",
+      "hire zoe \"Zoe\" level=leeder",
+      "level= must be staff, manager or leader (got 'leeder') — did you mean 'leader'?",
       at: "level"),
     DiagnosticCase("hire zoe \"Zoe\" facing=maybe", "facing= must be yes or no (got 'maybe')", at: "facing"),
     DiagnosticCase(
@@ -109,7 +112,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     DiagnosticCase("pulse ben score=-1", "score= must be a whole number from 0 to 10 (got '-1')", at: "score"),
     DiagnosticCase(
       "hire zoe \"Zoe\" orientation=0", "orientation= must be a whole number from 1 to 5 (got '0')", at: "orientation"),
-    DiagnosticCase("hire zoe \"Zoe\" skills=six", "skills= must be a whole number from 1 to 5 (got 'six')", at: "skills"),
+    DiagnosticCase(
+      "hire zoe \"Zoe\" skills=six", "skills= must be a whole number from 1 to 5 (got 'six')", at: "skills"),
     DiagnosticCase(
       "stress begin s1 kind=weather severity=4", "severity= must be a whole number from 1 to 3 (got '4')",
       at: "severity"),
@@ -131,7 +135,8 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
         + "with a letter or digit", at: "c/1"),
     DiagnosticCase(
       "train ana,,ben topic=other", "empty id in the list 'ana,,ben' — separate the ids with single commas", at: "ana"),
-    DiagnosticCase("train ana, topic=other", "empty id in the list 'ana,' — separate the ids with single commas", at: "ana"),
+    DiagnosticCase(
+      "train ana, topic=other", "empty id in the list 'ana,' — separate the ids with single commas", at: "ana"),
     DiagnosticCase(
       "hire zoe \"Zoe\" dept=Front",
       "'Front' is not a valid id (expected a department): use lowercase letters, digits, '.', '_' or '-', starting "
@@ -150,11 +155,13 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     DiagnosticCase("hire zoe \"\"", "empty text — write something between the quotes", at: "\"\""),
     // shape of the statement
     DiagnosticCase(
-      "engage x \"X\"", "engage needs kind= (vendor or subcontractor) — usage: engage ID \"NAME\" kind=vendor|subcontractor"),
+      "engage x \"X\"",
+      "engage needs kind= (vendor or subcontractor) — usage: engage ID \"NAME\" kind=vendor|subcontractor"),
     DiagnosticCase("pulse ben", "pulse needs score= (0-10) — usage: pulse dept=D score=0-10 (or pulse EMP score=0-10)"),
     DiagnosticCase(
       "customer c1", "customer needs the customer's name in quotes — usage: customer ID \"NAME\" [segment=S] [key=K]"),
-    DiagnosticCase("depart", "depart needs an employee id — usage: depart EMP [reason=resigned|dismissed|retired|other]"),
+    DiagnosticCase(
+      "depart", "depart needs an employee id — usage: depart EMP [reason=resigned|dismissed|retired|other]"),
     DiagnosticCase(
       "depart ben now", "unexpected 'now' — usage: depart EMP [reason=resigned|dismissed|retired|other]", at: "now"),
     DiagnosticCase(
@@ -197,5 +204,24 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
     #expect(h.console.outLines.isEmpty)
     #expect(h.eventCount == count)
     #expect(h.session.state == state)
+  }
+}
+
+/// In a script, an error the parser located names its column too:
+/// `FILE:LINE:COLUMN: error: …`, as swiftc and clang write it; an error of
+/// the rules (no column) stays `FILE:LINE:`.
+@Suite struct ScriptColumnTests {
+  @Test func scriptErrorsNameTheColumn() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let script =
+      "clock 2021-01-04\nhire ana \"Ana\"\nlog ana wiht acme\nfeedback nobody score=11\nlog ana with nobody\n"
+    try script.write(toFile: dir + "/s.ethos", atomically: true, encoding: .utf8)
+    let result = try EthosProcess.run(["run", "s.ethos", "--store", ":memory:"], directory: dir)
+    #expect(result.status == 1)
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3)
+    #expect(lines[0].hasPrefix("s.ethos:3:9: error: expected 'with' here, got 'wiht'"))
+    #expect(lines[1] == "s.ethos:4:17: error: score= must be a whole number from 0 to 10 (got '11')")
+    #expect(lines[2].hasPrefix("s.ethos:5: error: unknown "))
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 2, acceptance 1: the matrix of a 20,000-interaction workload agrees
 /// with the independent `eventsourcing` peer (`Tests/peer-matrix.sh`).

@@ -5,8 +5,8 @@ import EthosLanguage
 import EthosStore
 import EthosStoreSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The documents of SPEC §5 through the real binary and the renderer.
 @Suite struct QueryDocumentTests {
@@ -47,7 +47,9 @@ import TestSupport
       environment: ["ETHOS_NOW": "2021-06-01"])
     let atSeq = try EthosProcess.run(["query", "culture", "--as-of", "@20", "--format", "json", "--store", store])
     #expect(try JSON.parse(atSeq.stdout)["asOf"] == ["seq": 20, "time": "2021-03-01T09:00:00Z"])
-    let atTime = try EthosProcess.run(["query", "culture", "--as-of", "2021-03-10", "--format", "json", "--store", store])
+    let atTime = try EthosProcess.run([
+      "query", "culture", "--as-of", "2021-03-10", "--format", "json", "--store", store,
+    ])
     #expect(try JSON.parse(atTime.stdout)["asOf"] == ["seq": 46, "time": "2021-03-10T00:00:00Z"])
     let csv = try EthosProcess.run(["query", "promises broken", "--format", "csv", "--store", store])
     #expect(csv.stdout.hasPrefix("id,by,to,what,madeAt,due,status,closedAt\np2,lea,office,send the invoice,"))
@@ -110,7 +112,8 @@ import TestSupport
     #expect(h.run("who alcie") == "error: unknown id 'alcie' — did you mean 'alice'?\n")
     #expect(
       h.run("who p1")
-        == "error: 'p1' is a promise, not a party — 'who' profiles employees, customers and partners; 'promises' shows it\n")
+        == "error: 'p1' is a promise, not a party — 'who' profiles employees, customers and partners; 'promises' shows it\n"
+    )
     let who = try h.json("who alice")
     #expect(who["kind"] == "employee")
     #expect(who["events"]?["count"] == 2)
@@ -119,7 +122,9 @@ import TestSupport
 
   @Test func whoKeepsTheLast20Events() throws {
     let h = try Harness()
-    h.script("clock 2021-01-04\nhire ana \"Ana\"\ncustomer c1 \"C1\"\n" + (1...25).map { _ in "log ana with c1" }.joined(separator: "\n"))
+    h.script(
+      "clock 2021-01-04\nhire ana \"Ana\"\ncustomer c1 \"C1\"\n"
+        + (1...25).map { _ in "log ana with c1" }.joined(separator: "\n"))
     let items = try h.json("who c1")["events"]?["items"]?.arrayValue ?? []
     #expect(items.count == 20)
     #expect(items.first?["seq"] == 8)

@@ -1,7 +1,7 @@
 import EthosEngine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -26,6 +26,28 @@ import TestSupport
       + "NO_COLOR=1 LANG=C.UTF-8 LC_ALL=C.UTF-8 \(EthosProcess.binary) --store \(store) --actor tester"
   }
 
+  /// A line the parser refuses gets its error, then the line again with a
+  /// caret under the word it stopped at (as swiftc and clang show it); the
+  /// REPL goes on.
+  @Test(.enabled(if: Tmux.available, "tmux is not installed"))
+  func aCaretPointsAtTheOffendingWord() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let store = try Self.seed(dir, script: "clock 2021-01-04T08:00\nhire ana \"Ana\"")
+    let tmux = Tmux()
+    defer { tmux.stop() }
+    try tmux.start("caret", command: Self.command(dir, store: store), statusFile: dir + "/status")
+    try tmux.waitFor("caret") { $0.contains("ethos main@1 2021-01-05 09:30>") }
+    try tmux.type("caret", "log ana wiht acme")
+    try tmux.press("caret", "Enter")
+    let screen = try tmux.waitFor("caret") { $0.contains("^") }
+    let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let at = try #require(lines.firstIndex { $0.hasPrefix("error: expected 'with' here, got 'wiht'") })
+    #expect(lines[at + 1] == "  log ana wiht acme")
+    #expect(lines[at + 2] == "          ^")
+    try tmux.press("caret", "C-d")
+    #expect(try tmux.waitForExit("caret", statusFile: dir + "/status") == 0)
+  }
+
   /// Acceptance 1: at 60 columns, with a CJK and an emoji name present,
   /// `employees`, `history`, `compare main b` and `culture` print no line
   /// wider than 60 display columns.
@@ -35,9 +57,12 @@ import TestSupport
     let store = try Self.seed(dir)
     let tmux = Tmux()
     defer { tmux.stop() }
-    try tmux.start("narrow", command: Self.command(dir, store: store), statusFile: dir + "/status", width: 60, height: 40)
+    try tmux.start(
+      "narrow", command: Self.command(dir, store: store), statusFile: dir + "/status", width: 60, height: 40)
     try tmux.waitFor("narrow") { REPLTerminalTests.atPrompt($0) }
-    let statements = ["employees", "history", "compare main b", "culture", "matrix", "compare main b matrix", "help log"]
+    let statements = [
+      "employees", "history", "compare main b", "culture", "matrix", "compare main b matrix", "help log",
+    ]
     for (index, statement) in statements.enumerated() {
       try tmux.type("narrow", statement)
       try tmux.press("narrow", "Enter")

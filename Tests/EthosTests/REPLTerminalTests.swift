@@ -1,7 +1,7 @@
 import EthosJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -15,14 +15,17 @@ import TestSupport
 @Suite(.serialized) struct REPLTerminalTests {
   static let prompt3 = "ethos main@3 2021-01-05 09:30> "
 
-  @Test(.enabled(if: Tmux.available, "tmux is not installed: the terminal test of the REPL needs it (apt-get install tmux)"))
+  @Test(
+    .enabled(if: Tmux.available, "tmux is not installed: the terminal test of the REPL needs it (apt-get install tmux)")
+  )
   func editCompleteInterruptAndRecall() throws {
     let dir = try EthosProcess.temporaryDirectory()
     let store = dir + "/s.sqlite"
     let historyFile = dir + "/history"
     let seeded = try EthosProcess.run(
       ["--store", store],
-      stdin: "clock 2021-01-04T08:00\nhire ana \"Ana Lima\" dept=front-desk\nhire ben \"Ben\"\ncustomer acme \"Acme Travel\"\n",
+      stdin:
+        "clock 2021-01-04T08:00\nhire ana \"Ana Lima\" dept=front-desk\nhire ben \"Ben\"\ncustomer acme \"Acme Travel\"\n",
       environment: ["ETHOS_NOW": "2021-01-04T08:00"])
     try #require(seeded.status == 0, "seeding failed: \(seeded.stderr)")
     let command =
@@ -103,7 +106,9 @@ import TestSupport
     try tmux.press("two", "Up")
     try tmux.waitFor("two") { $0.contains("09:30> log ana with acme mode=relationship outcome=+2") }
     try tmux.press("two", "Enter")
-    screen = try tmux.waitFor("two") { $0.contains("InteractionLogged ana → acme (+2, relationship)") && Self.atPrompt($0) }
+    screen = try tmux.waitFor("two") {
+      $0.contains("InteractionLogged ana → acme (+2, relationship)") && Self.atPrompt($0)
+    }
     try tmux.type("two", "quit")
     try tmux.press("two", "Enter")
     #expect(try tmux.waitForExit("two", statusFile: dir + "/status-two") == 0)
@@ -207,7 +212,9 @@ final class Tmux {
   @discardableResult
   func run(_ arguments: [String]) throws -> String {
     let result = try Tmux.execute(["-L", socket, "-f", "/dev/null"] + arguments)
-    guard result.status == 0 else { throw TmuxError(message: "tmux \(arguments.joined(separator: " ")): \(result.output)") }
+    guard result.status == 0 else {
+      throw TmuxError(message: "tmux \(arguments.joined(separator: " ")): \(result.output)")
+    }
     return result.output
   }
 

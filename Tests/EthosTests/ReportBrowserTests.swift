@@ -1,7 +1,7 @@
 import EthosJSON
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `ethos report` as a user runs it, and the page loaded in a real headless
 /// Chromium (SPEC §16): the page loads, every section is there, the DOM's
@@ -53,7 +53,9 @@ import TestSupport
     var value: JSON? = document
     for step in steps {
       if let items = value?.arrayValue {
-        value = Int(step).flatMap { $0 < items.count ? items[$0] : nil } ?? items.first { $0["id"]?.stringValue == String(step) }
+        value =
+          Int(step).flatMap { $0 < items.count ? items[$0] : nil }
+          ?? items.first { $0["id"]?.stringValue == String(step) }
       } else {
         value = value?[String(step)]
       }
@@ -101,7 +103,9 @@ import TestSupport
     #expect(!dom.contains("<script"))
 
     var documents = [String: JSON]()
-    let queries = ["matrix", "culture", "champions", "team", "at-risk", "stresses"] + ReportBrowserTests.trendPaths.map { "trend \($0)" }
+    let queries =
+      ["matrix", "culture", "champions", "team", "at-risk", "stresses"]
+      + ReportBrowserTests.trendPaths.map { "trend \($0)" }
     for query in queries {
       let result = try ReportBrowserTests.ethos(["query", query, "--format", "json", "--store", store])
       #expect(result.status == 0, "\(result.stderr)")
@@ -110,7 +114,9 @@ import TestSupport
     let numbers = ReportBrowserTests.numbers(in: dom)
     var checked = Set<String>()
     for number in numbers {
-      guard let (query, steps) = ReportBrowserTests.source(of: number.path), let document = documents[query] else { continue }
+      guard let (query, steps) = ReportBrowserTests.source(of: number.path), let document = documents[query] else {
+        continue
+      }
       let expected = ReportBrowserTests.lookup(document, steps)
       #expect(expected != nil, "\(number.path) is not in the \(query) document")
       guard let expected else { continue }
@@ -119,7 +125,8 @@ import TestSupport
       switch expected {
       case .string(let word): #expect(number.text == word, "\(number.path) shows \(number.text)")
       case .null where number.path.hasSuffix(".status"): break  // "too little data", said in words
-      default: #expect(number.text == (expected == .null ? "—" : expected.compact), "\(number.path) shows \(number.text)")
+      default:
+        #expect(number.text == (expected == .null ? "—" : expected.compact), "\(number.path) shows \(number.text)")
       }
       checked.insert(number.path)
     }
@@ -127,7 +134,9 @@ import TestSupport
     var required = ["culture.verdict", "matrix.balance", "matrix.stressGap.customers", "matrix.stressGap.staff"]
     for audience in ["customers", "staff"] {
       for condition in ["normal", "stress"] {
-        for key in ["interactions", "mean", "positive"] { required.append("matrix.cells.\(audience).\(condition).\(key)") }
+        for key in ["interactions", "mean", "positive"] {
+          required.append("matrix.cells.\(audience).\(condition).\(key)")
+        }
       }
     }
     for (indicator, _) in documents["culture"]?["indicators"]?.objectValue?.pairs ?? [] {
@@ -150,7 +159,9 @@ import TestSupport
     let store = dir + "/store.sqlite"
     let page = dir + "/report.html"
     let png = dir + "/hotel-hurricane-week.png"
-    _ = try ReportBrowserTests.ethos(["run", Transcripts.root + "/Snapshots/hotel-hurricane-week.ethos", "--store", store])
+    _ = try ReportBrowserTests.ethos([
+      "run", Transcripts.root + "/Snapshots/hotel-hurricane-week.ethos", "--store", store,
+    ])
     #expect(try ReportBrowserTests.ethos(["report", "-o", page, "--store", store]).status == 0)
     try Chromium.screenshot(page, to: png)
     let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
@@ -198,7 +209,8 @@ import TestSupport
     champion e1
     """.write(toFile: script, atomically: true, encoding: .utf8)
     let run = try EthosProcess.run(
-      ["run", script, "--store", store, "--actor", "<b onmouseover=alert(3)>x</b>"], environment: ReportBrowserTests.environment)
+      ["run", script, "--store", store, "--actor", "<b onmouseover=alert(3)>x</b>"],
+      environment: ReportBrowserTests.environment)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try ReportBrowserTests.ethos(["report", "-o", page, "--store", store]).status == 0)
     let dom = try Chromium.dumpDOM(page)
@@ -241,15 +253,21 @@ import TestSupport
     #expect(dom.contains("<html lang=\"en\">"))
     var levels = [Int]()
     for piece in dom.components(separatedBy: "<h").dropFirst() {
-      if let digit = piece.first?.wholeNumberValue, (1...6).contains(digit), piece.dropFirst().first.map({ $0 == ">" || $0 == " " }) == true {
+      if let digit = piece.first?.wholeNumberValue, (1...6).contains(digit),
+        piece.dropFirst().first.map({ $0 == ">" || $0 == " " }) == true
+      {
         levels.append(digit)
       }
     }
     #expect(levels.first == 1 && levels.filter { $0 == 1 }.count == 1, "\(levels)")
-    for (previous, next) in zip(levels, levels.dropFirst()) { #expect(next <= previous + 1, "h\(previous) then h\(next)") }
+    for (previous, next) in zip(levels, levels.dropFirst()) {
+      #expect(next <= previous + 1, "h\(previous) then h\(next)")
+    }
     let tables = dom.components(separatedBy: "<table").dropFirst()
     #expect(!tables.isEmpty)
-    for table in tables { #expect(table.components(separatedBy: "</table>")[0].contains("<th"), "a table without header cells") }
+    for table in tables {
+      #expect(table.components(separatedBy: "</table>")[0].contains("<th"), "a table without header cells")
+    }
     let charts = dom.components(separatedBy: "<svg ").dropFirst()
     #expect(charts.count >= 6)
     for chart in charts {
@@ -262,7 +280,10 @@ import TestSupport
     let pdf = dir + "/report.pdf"
     let printed = try EthosProcess.runProgram(
       Chromium.binary ?? "/usr/bin/chromium",
-      ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(dir)/profile", "--print-to-pdf=\(pdf)", "file://" + page],
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(dir)/profile",
+        "--print-to-pdf=\(pdf)", "file://" + page,
+      ],
       environment: ["HOME": dir])
     #expect(printed.status == 0, "\(printed.stderr.suffix(500))")
     let bytes = (try? Data(contentsOf: URL(fileURLWithPath: pdf))) ?? Data()
@@ -272,17 +293,25 @@ import TestSupport
 
   /// Bad input on the command line: one `error:` line and the exit code SPEC §9 gives.
   @Test(arguments: [
-    (["--as-of", "yesterday"], Int32(2), "error: 'yesterday' is not a point of the log — write --as-of @N or a time YYYY-MM-DD[THH:MM[:SS]]"),
+    (
+      ["--as-of", "yesterday"], Int32(2),
+      "error: 'yesterday' is not a point of the log — write --as-of @N or a time YYYY-MM-DD[THH:MM[:SS]]"
+    ),
     (["--as-of", "@99"], Int32(1), "error: there is no event @99 — the log runs from @1 to @23"),
     (["--branch", "nope"], Int32(2), "error: unknown branch 'nope' — 'branches' lists them"),
     (["--compare", "nope"], Int32(2), "error: unknown branch 'nope' — 'branches' lists them"),
-    (["-o", "/nonexistent-dir/r.html"], Int32(1),
-     "error: cannot write the report to '/nonexistent-dir/r.html': No such file or directory — name a file in a folder you can write to (ethos report -o FILE)"),
+    (
+      ["-o", "/nonexistent-dir/r.html"], Int32(1),
+      "error: cannot write the report to '/nonexistent-dir/r.html': No such file or directory — name a file in a folder you can write to (ethos report -o FILE)"
+    ),
   ])
   func badInputIsOneErrorLine(_ arguments: [String], _ status: Int32, _ message: String) throws {
-    let dir = try ReportBrowserTests.folder("bad-\(status)-\(arguments[0].dropFirst())-\(abs(message.hashValue % 1000))")
+    let dir = try ReportBrowserTests.folder(
+      "bad-\(status)-\(arguments[0].dropFirst())-\(abs(message.hashValue % 1000))")
     let store = dir + "/store.sqlite"
-    _ = try ReportBrowserTests.ethos(["run", Transcripts.root + "/Snapshots/hotel-hurricane-week.ethos", "--store", store])
+    _ = try ReportBrowserTests.ethos([
+      "run", Transcripts.root + "/Snapshots/hotel-hurricane-week.ethos", "--store", store,
+    ])
     var args = ["report", "--store", store] + arguments
     if !arguments.contains("-o") { args += ["-o", dir + "/r.html"] }
     let result = try ReportBrowserTests.ethos(args)

@@ -6,8 +6,8 @@ import EthosReport
 import EthosStore
 import Foundation
 import SnapshotTesting
-import Testing
 import TestSupport
+import Testing
 
 /// The report page built in process: the golden page, escaping, empty logs,
 /// the `report` statement and its errors. `ReportBrowserTests` loads pages in Chromium.
@@ -15,7 +15,8 @@ import TestSupport
   /// Runs `Snapshots/NAME` as the transcript tests do (in memory, frozen clock).
   static func session(running script: String?) throws -> (Session, CapturingConsole) {
     let console = CapturingConsole()
-    let session = try Session(store: MemoryStore(), actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console)
+    let session = try Session(
+      store: MemoryStore(), actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console)
     if let script { session.runScript(path: Transcripts.root + "/Snapshots/" + script, displayName: script) }
     return (session, console)
   }
@@ -53,7 +54,8 @@ import TestSupport
   @Test func namesAreEscapedNeverMarkup() throws {
     let console = CapturingConsole()
     let session = try Session(
-      store: MemoryStore(), actor: "<img src=x onerror=alert(2)>", wall: FixedClock(Harness.frozenNow), console: console)
+      store: MemoryStore(), actor: "<img src=x onerror=alert(2)>", wall: FixedClock(Harness.frozenNow), console: console
+    )
     for line in [
       "clock 2021-01-04T09:00",
       #"hire e1 "<script>alert(1)</script>" dept=support"#,

@@ -1,7 +1,7 @@
 import EthosEngine
 import EthosJSON
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RetractTests {
   static let before = """

@@ -1,6 +1,6 @@
 import SnapshotTesting
-import Testing
 import TestSupport
+import Testing
 
 /// Every script under `Snapshots/` is a user-facing example and a test: its
 /// transcript must match the golden one in `Snapshots/__transcripts__/`.

@@ -4,8 +4,8 @@ import EthosJSON
 import EthosProjections
 import EthosStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The write-time side of scorecard version 2 (SPEC §3.1, §5): the
 /// tactic-language rule decided when a `say` is made, anonymous pulse
@@ -37,7 +37,8 @@ import TestSupport
   static let given: [Event] = [
     .employeeHired(
       id: "boss", name: "Boss", dept: "ops", role: nil, level: .leader, facing: false, orientation: 3, skills: 3),
-    .employeeHired(id: "ana", name: "Ana", dept: "desk", role: nil, level: .staff, facing: true, orientation: 3, skills: 3),
+    .employeeHired(
+      id: "ana", name: "Ana", dept: "desk", role: nil, level: .staff, facing: true, orientation: 3, skills: 3),
   ]
 
   static func state(_ events: [Event]) -> State {
@@ -60,8 +61,14 @@ import TestSupport
 
   @Test func aPulseKeepsTheDepartmentOnly() throws {
     let state = Self.state(Self.given)
-    #expect(try decide(.pulse(from: .employee("ana"), score: 9), state: state, now: Self.now) == [.pulseRecorded(dept: "desk", score: 9)])
-    #expect(try decide(.pulse(from: .department("ops"), score: 2), state: state, now: Self.now) == [.pulseRecorded(dept: "ops", score: 2)])
+    #expect(
+      try decide(.pulse(from: .employee("ana"), score: 9), state: state, now: Self.now) == [
+        .pulseRecorded(dept: "desk", score: 9)
+      ])
+    #expect(
+      try decide(.pulse(from: .department("ops"), score: 2), state: state, now: Self.now) == [
+        .pulseRecorded(dept: "ops", score: 2)
+      ])
   }
 
   @Test(arguments: [
@@ -122,7 +129,9 @@ import TestSupport
     let pulse = try #require(log.first { $0.type == "PulseRecorded" })
     #expect(try pulse.decoded() == .pulseRecorded(dept: nil, score: 4))
     let statement = try #require(log.first { $0.type == "StatementMade" })
-    #expect(try statement.decoded() == .statementMade(by: "company", text: "Service is how we work", to: .internal, tactic: 0))
+    #expect(
+      try statement.decoded() == .statementMade(by: "company", text: "Service is how we work", to: .internal, tactic: 0)
+    )
 
     let store = MemoryStore()
     _ = try store.append(
@@ -183,7 +192,9 @@ import TestSupport
 
   @Test(arguments: [
     ("deficiency d1 \"x\" target=3", "target= needs area= naming a 'culture' indicator (there is no area=)"),
-    ("deficiency d1 \"x\" area=matrix target=3", "target= needs area= naming a 'culture' indicator (area=matrix is not"),
+    (
+      "deficiency d1 \"x\" area=matrix target=3", "target= needs area= naming a 'culture' indicator (area=matrix is not"
+    ),
     ("deficiency d1 \"x\" area=nps target=lots", "target= must be a number such as 0.9 or 30 (got 'lots')"),
   ])
   func aTargetNeedsAnIndicator(_ line: String, _ message: String) throws {

@@ -1,6 +1,6 @@
 import EthosJSON
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SmokeTests {
   @Test func hireLogAndMatrix() throws {

@@ -1,8 +1,8 @@
-@testable import EthosDomain
 import EthosJSON
-import Testing
 import TestSupport
+import Testing
 
+@testable import EthosDomain
 @testable import EthosEngine
 @testable import EthosStore
 
@@ -73,8 +73,12 @@ import TestSupport
       try copy.append(pending, to: "main", expectedHead: 0)
       let short = try Harness(store: copy)
       var queries = Self.queries
-      if let id = try short.json("employees all")["items"]?.arrayValue?.first?["id"]?.stringValue { queries.append("who \(id)") }
-      if let id = try short.json("customers all")["items"]?.arrayValue?.first?["id"]?.stringValue { queries.append("who \(id)") }
+      if let id = try short.json("employees all")["items"]?.arrayValue?.first?["id"]?.stringValue {
+        queries.append("who \(id)")
+      }
+      if let id = try short.json("customers all")["items"]?.arrayValue?.first?["id"]?.stringValue {
+        queries.append("who \(id)")
+      }
       for query in queries {
         #expect(
           try h.json("as of @\(n) \(query)") == (try short.json(query)), "seed \(seed): as of @\(n) \(query)")
@@ -128,7 +132,11 @@ import TestSupport
     let fields: [(String, Any, Int)] = [
       ("State", State(), 20), ("CultureTally", CultureTally(), 18), ("MatrixTally", MatrixTally(), 5),
       ("Tally", Tally(), 3),
-      ("Employee", Employee(id: "", name: "", dept: "", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, hiredAt: t), 21),
+      (
+        "Employee",
+        Employee(
+          id: "", name: "", dept: "", role: nil, level: .staff, facing: true, orientation: 3, skills: 3, hiredAt: t), 21
+      ),
       ("Customer", Customer(id: "", name: "", segment: nil, registeredAt: t), 19),
       ("Partner", Partner(id: "", name: "", kind: .vendor, engagedAt: t), 8),
       ("Promise", Promise(id: "", by: "", to: "", due: t, what: nil, madeAt: t), 8),

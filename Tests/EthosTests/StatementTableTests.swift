@@ -1,11 +1,11 @@
 import EthosDomain
 import EthosEngine
 import EthosLanguage
-import EthosStore
 import EthosREPL
+import EthosStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The statement table drives the parser, `help` and completion: these keep
 /// its parts consistent with each other.

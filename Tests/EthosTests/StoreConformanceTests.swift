@@ -1,7 +1,7 @@
 import EthosStore
 import EthosStoreSQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The store conformance suite (`TestSupport/StoreConformance.swift`) on
 /// every backend: one test body, many stores. A new backend adds one line.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// One alteration of a stored event, made with the `sqlite3` shell after
 /// dropping the append-only triggers, as a tamperer would.
@@ -17,7 +17,8 @@ struct Tamper: Sendable, CustomTestStringConvertible {
 
   /// Changes the byte at `position` (1-based; 0 = the last) of text column
   /// `column` of event `seq` to another character.
-  static func byte(_ column: String, seq: Int, at position: Int, reason: String = altered, name: String? = nil) -> Tamper
+  static func byte(_ column: String, seq: Int, at position: Int, reason: String = altered, name: String? = nil)
+    -> Tamper
   {
     let at = position == 0 ? "length(\(column))" : "\(position)"
     let sql = """
@@ -80,7 +81,8 @@ struct Tamper: Sendable, CustomTestStringConvertible {
     for position in [1, 33, 0] {
       cases.append(.byte("hash", seq: middle, at: position))
       cases.append(
-        .byte("prev_hash", seq: middle, at: position, reason: "prevHash does not match the hash of the event before it"))
+        .byte("prev_hash", seq: middle, at: position, reason: "prevHash does not match the hash of the event before it")
+      )
     }
     cases += [
       Tamper(
@@ -94,7 +96,8 @@ struct Tamper: Sendable, CustomTestStringConvertible {
         name: "seq of the head @8 → 9", sql: "UPDATE events SET seq = 9 WHERE seq = 8;", seq: 8,
         reason: "event @8 is missing"),
       Tamper(
-        name: "first event's data", sql: "UPDATE events SET data = replace(data, 'Ana Lima', 'Ana Lina') WHERE seq = 1;",
+        name: "first event's data",
+        sql: "UPDATE events SET data = replace(data, 'Ana Lima', 'Ana Lina') WHERE seq = 1;",
         seq: 1, reason: Tamper.altered),
       Tamper(
         name: "deleted row @4", sql: "DELETE FROM events WHERE seq = 4;", seq: 4, reason: "event @4 is missing"),
@@ -113,7 +116,8 @@ struct Tamper: Sendable, CustomTestStringConvertible {
           """, seq: 5, reason: Tamper.altered),
       Tamper(
         name: "re-chained forgery (@4 altered, its hash recomputed wrongly by hand)",
-        sql: "UPDATE events SET data = replace(data, '\"outcome\":1', '\"outcome\":2'), hash = lower(hex(randomblob(32))) WHERE seq = 4;",
+        sql:
+          "UPDATE events SET data = replace(data, '\"outcome\":1', '\"outcome\":2'), hash = lower(hex(randomblob(32))) WHERE seq = 4;",
         seq: 4, reason: Tamper.altered),
       Tamper(
         name: "deleted head row @8", sql: "DELETE FROM events WHERE seq = 8;", seq: 8,
@@ -194,7 +198,8 @@ struct Tamper: Sendable, CustomTestStringConvertible {
     let path = try Self.copy()
     try EthosProcess.sqlite3(
       path, "DROP TABLE heads; DELETE FROM grdb_migrations WHERE identifier = 'v2-recorded-heads';")
-    let write = try EthosProcess.run(["--store", path], stdin: "hire cy \"Cy\"\n", environment: ["ETHOS_NOW": "2021-06-01T12:00"])
+    let write = try EthosProcess.run(
+      ["--store", path], stdin: "hire cy \"Cy\"\n", environment: ["ETHOS_NOW": "2021-06-01T12:00"])
     #expect(write.status == 0, "\(write.stderr)")
     #expect(try EthosProcess.sqlite3(path, "SELECT seq FROM heads WHERE branch = 'main';") == "9\n")
     let verify = try EthosProcess.run(["verify", "--store", path])

@@ -4,8 +4,8 @@ import EthosJSON
 import EthosLanguage
 import EthosREPL
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A small log with a CJK name, an emoji name, long texts and a branch: what
 /// issue 15's first user found misaligned or too wide.
@@ -156,22 +156,22 @@ enum Wide {
     let dir = try EthosProcess.temporaryDirectory()
     let script = dir + "/mixed.ethos"
     try """
-      clock 2021-01-04T08:00
-      hire ana "Ana Lima"
-      customer acme "Acme"
-      log ana with acme outcome=+2
-      clock
-      employees
-      matrix
-      culture
-      history
-      expect employees.count == 1
-      branch b
-      switch main
-      help hire
-      verify
-      set
-      """.write(toFile: script, atomically: true, encoding: .utf8)
+    clock 2021-01-04T08:00
+    hire ana "Ana Lima"
+    customer acme "Acme"
+    log ana with acme outcome=+2
+    clock
+    employees
+    matrix
+    culture
+    history
+    expect employees.count == 1
+    branch b
+    switch main
+    help hire
+    verify
+    set
+    """.write(toFile: script, atomically: true, encoding: .utf8)
     let result = try EthosProcess.run(["run", script, "--format", "json", "--echo", "--store", dir + "/s.sqlite"])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -180,7 +180,8 @@ enum Wide {
       let value = try JSON.parse(String(line))
       #expect(value.objectValue != nil, "\(line)")
     }
-    #expect(lines.contains("{\"seq\":1,\"type\":\"EmployeeHired\",\"summary\":\"ana \\\"Ana Lima\\\" (general, staff)\"}"))
+    #expect(
+      lines.contains("{\"seq\":1,\"type\":\"EmployeeHired\",\"summary\":\"ana \\\"Ana Lima\\\" (general, staff)\"}"))
     // The same check as a user's pipe into python.
     let python = try EthosProcess.runProgram(
       "/usr/bin/env", ["python3", "-c", "import sys,json; [json.loads(l) for l in sys.stdin]"], stdin: result.stdout)
@@ -188,7 +189,9 @@ enum Wide {
   }
 
   /// Today a list with no rows prints a bare newline in csv.
-  @Test(arguments: ["employees", "customers", "partners", "champions", "team", "promises", "stresses", "plan", "at-risk"])
+  @Test(arguments: [
+    "employees", "customers", "partners", "champions", "team", "promises", "stresses", "plan", "at-risk",
+  ])
   func csvWithNoRowsStillPrintsTheHeader(_ query: String) throws {
     let empty = try Harness()
     empty.run("set format csv")
@@ -265,11 +268,11 @@ enum Wide {
     let dir = try EthosProcess.temporaryDirectory()
     let script = dir + "/check.ethos"
     try """
-      hire ana "Ana"
-      expect employees.count == 1
-      expect employees.count == 2
-      expect champions.count < 1
-      """.write(toFile: script, atomically: true, encoding: .utf8)
+    hire ana "Ana"
+    expect employees.count == 1
+    expect employees.count == 2
+    expect champions.count < 1
+    """.write(toFile: script, atomically: true, encoding: .utf8)
     let report = dir + "/report.xml"
     let result = try EthosProcess.run(
       ["run", script, "--echo", "--junit", report, "--store", ":memory:"], environment: ["ETHOS_NOW": "2021-01-01"])
@@ -311,7 +314,8 @@ enum Wide {
   @Test func byteOrderMarkAtTheStartIsIgnored() throws {
     let dir = try EthosProcess.temporaryDirectory()
     let script = dir + "/bom.ethos"
-    try Data([0xEF, 0xBB, 0xBF] + Array("hire ana \"Ana\"\nhire bob \"Bob\"\n".utf8)).write(to: URL(fileURLWithPath: script))
+    try Data([0xEF, 0xBB, 0xBF] + Array("hire ana \"Ana\"\nhire bob \"Bob\"\n".utf8)).write(
+      to: URL(fileURLWithPath: script))
     let result = try EthosProcess.run(["run", script, "--store", ":memory:"], environment: ["ETHOS_NOW": "2021-01-01"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("@1 EmployeeHired ana"))
@@ -443,10 +447,13 @@ enum Wide {
     let dir = try EthosProcess.temporaryDirectory()
     let store = dir + "/s.sqlite"
     try EthosProcess.run(
-      ["--store", store], stdin: "hire ana \"Ana\"\nbranch b\nhire bob \"Bob\"\n", environment: ["ETHOS_NOW": "2021-01-01"])
+      ["--store", store], stdin: "hire ana \"Ana\"\nbranch b\nhire bob \"Bob\"\n",
+      environment: ["ETHOS_NOW": "2021-01-01"])
     let result = try EthosProcess.run(["verify", "--all", "--store", store])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout == "ok: branch 'main' verifies, 1 events chain from @1\nok: branch 'b' verifies, 2 events chain from @1\n")
+    #expect(
+      result.stdout
+        == "ok: branch 'main' verifies, 1 events chain from @1\nok: branch 'b' verifies, 2 events chain from @1\n")
   }
 
   @Test func emptyTrainedCellsShowADash() throws {
