@@ -637,4 +637,20 @@ import Testing
     h.run("branch fresh")
     #expect(h.console.errLines.isEmpty)
   }
+
+  /// A retraction refolds from the newest snapshot before its target (the
+  /// SQLite store keeps one every 50,000 events), not the whole log.
+  @Test func aRetractionRefoldsFromTheSnapshotBeforeItsTarget() throws {
+    let gate = InterferingStore(MemoryStore())
+    let h = try Harness(store: gate)
+    h.session.snapshotInterval = 100
+    let logs = Array(repeating: "log ana with acme outcome=+1", count: 1000).joined(separator: "\n")
+    h.script("clock 2021-01-04\nhire ana \"Ana\"\ncustomer acme \"Acme\"\n" + logs)
+    #expect(h.eventCount == 1002)
+    gate.folded = 0
+    h.run("retract @990 \"logged twice\"")
+    #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
+    #expect(gate.folded > 0 && gate.folded <= 200, "refolded \(gate.folded) events for one retraction")
+    #expect(h.session.state == (try SnapshotPropertyTests.scratch(gate, upTo: 1003)))
+  }
 }
