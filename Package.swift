@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // libedit is variadic C; the shim header wraps it in static inline functions.
@@ -39,6 +40,16 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The shared store (SPEC §12): a backend beside SQLite, on postgres-nio.
+    .target(
+      name: "EthosStorePostgres",
+      dependencies: [
+        "EthosDomain", "EthosJSON", "EthosStore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
       dependencies: ["EthosDomain", "EthosJSON", "EthosLanguage", "EthosProjections", "EthosStore"],
@@ -50,7 +61,7 @@ let package = Package(
     .target(
       name: "EthosCLI",
       dependencies: [
-        "EthosEngine", "EthosREPL", "EthosStore",
+        "EthosEngine", "EthosREPL", "EthosStore", "EthosStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -58,13 +69,13 @@ let package = Package(
     .executableTarget(name: "ethos", dependencies: ["EthosCLI"], swiftSettings: strict),
     .target(
       name: "TestSupport",
-      dependencies: ["EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON"],
+      dependencies: ["EthosEngine", "EthosStore", "EthosStorePostgres", "EthosDomain", "EthosLanguage", "EthosJSON"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "EthosTests",
       dependencies: [
-        "TestSupport", "EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON",
+        "TestSupport", "EthosEngine", "EthosStore", "EthosStorePostgres", "EthosDomain", "EthosLanguage", "EthosJSON",
         "EthosProjections", "EthosREPL", "EthosCLI",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],

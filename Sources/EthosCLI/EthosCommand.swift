@@ -22,14 +22,14 @@ public struct EthosCommand: ParsableCommand {
     discussion: """
       With no subcommand, ethos opens the interactive REPL on the store (or, when standard input is not a \
       terminal, runs it as a script). Every subcommand, and the REPL, takes:
-        --store S    a SQLite file or :memory: (default $ETHOS_STORE, ethos.sqlite)
+        --store S    a SQLite file, :memory: or postgres://… (default $ETHOS_STORE, ethos.sqlite)
         --branch B   the branch to work on (default: main)
         --actor A    who records the events (default: $ETHOS_ACTOR, else the OS user)
       Exit codes: 0 success; 1 a statement, an expect or verify failed; 2 bad usage; 3 the store cannot be \
       opened or is damaged.
       """,
     version: "ethos 0.1.0",
-    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self],
+    subcommands: [Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, Follow.self],
     defaultSubcommand: Interactive.self
   )
 
