@@ -43,6 +43,13 @@ struct Follow: ParsableCommand {
   }
 
   func run() throws {
+    // Runs until Ctrl-C or a kill: a parent may have started it with these
+    // signals blocked (the mask survives exec), which would make it unstoppable.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
     let store = try options.openStore(mustExist: true)
     let branch = options.branch
     var next = from.flatMap(Self.seq) ?? 0

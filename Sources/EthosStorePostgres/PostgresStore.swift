@@ -468,16 +468,21 @@ public final class PostgresStore: EventStore {
   /// Locks `branch`'s head row for this transaction and returns where the
   /// branch ends, or throws a conflict when that is not `expectedHead`.
   private func lockHead(_ branch: String, expectedHead: Int) throws -> Head {
-    var locked = try queryOne("SELECT seq FROM heads WHERE branch = \(branch) FOR UPDATE") { _ in true } ?? false
-    if !locked {
-      // A branch without a head row (none should be): make one, then lock it.
-      let head = try currentHead(branch)
-      try run(
-        "INSERT INTO heads (branch, seq, hash) VALUES (\(branch), \(head.seq), \(head.hash)) ON CONFLICT DO NOTHING")
-      locked = try queryOne("SELECT seq FROM heads WHERE branch = \(branch) FOR UPDATE") { _ in true } ?? false
+    // The head row moves in every append's transaction, so once locked it is
+    // where the branch ends (open and verify check it against the events).
+    let lockSQL: PostgresQuery = "SELECT seq, hash FROM heads WHERE branch = \(branch) FOR UPDATE"
+    let row: (PostgresRandomAccessRow) throws -> Head = {
+      Head(seq: try $0[0].decode(Int.self), hash: try $0[1].decode(String.self), occurredAt: nil)
     }
-    // Read after the lock: under READ COMMITTED this sees every append committed before it.
-    let head = try currentHead(branch)
+    var head = try queryOne(lockSQL, row)
+    if head == nil {
+      // A branch without a head row (none should be): make one, then lock it.
+      let current = try currentHead(branch)
+      try run(
+        "INSERT INTO heads (branch, seq, hash) VALUES (\(branch), \(current.seq), \(current.hash)) ON CONFLICT DO NOTHING")
+      head = try queryOne(lockSQL, row)
+    }
+    guard let head else { throw StoreError.unknownBranch(branch, known: try knownBranches()) }
     guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
     return head
   }
@@ -517,11 +522,16 @@ public final class PostgresStore: EventStore {
   }
 
   private func finish(_ branch: String, last: Envelope) throws {
-    let moved = try run("UPDATE heads SET seq = \(last.seq), hash = \(last.hash) WHERE branch = \(branch)")
-    guard moved.metadata.rows == 1 else {
+    // One round trip: move the head row and notify listeners (delivered on commit).
+    let moved = try queryOne(
+      """
+      WITH moved AS (UPDATE heads SET seq = \(last.seq), hash = \(last.hash) WHERE branch = \(branch) RETURNING 1)
+      SELECT (SELECT count(*) FROM moved), pg_notify(\(Self.channel), \(url.schema + " " + branch + " " + String(last.seq)))
+      """
+    ) { try $0[0].decode(Int.self) }
+    guard moved == 1 else {
       throw StoreError(.damaged, "a write to the heads table was silently dropped — nothing was appended")
     }
-    try run("SELECT pg_notify(\(Self.channel), \(url.schema + " " + branch + " " + String(last.seq)))")
   }
 
   /// A unique violation on `(branch, seq)`: another writer got past the

@@ -138,6 +138,9 @@ struct PostgresStoreTests {
     try follower.run()
     defer {
       follower.terminate()
+      let deadline = Date().addingTimeInterval(5)
+      while follower.isRunning, Date() < deadline { usleep(10_000) }
+      if follower.isRunning { kill(follower.processIdentifier, SIGKILL) }
       follower.waitUntilExit()
     }
     // Catch-up first: both events, one JSON envelope a line.
