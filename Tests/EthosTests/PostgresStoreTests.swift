@@ -100,11 +100,24 @@ struct PostgresStoreTests {
     DispatchQueue.concurrentPerform(iterations: 4) { writer in
       let result = try? EthosProcess.run(
         ["run", scripts[writer], "--store", store], environment: ["ETHOS_NOW": "2021-06-01T00:00:00Z"])
-      results.append(result?.status ?? -1, result?.stderr ?? "")
+      results.append(result?.status ?? -1, result?.stdout ?? "", result?.stderr ?? "")
     }
-    for (status, stderr) in results.all { #expect(status == 0, "\(stderr)") }
+    // Every process finishes; a line beaten 100 times in a row by the others
+    // is refused as busy (exit 1, never acknowledged) — the engine's retry
+    // policy, not the store's, and rare outside a loaded machine.
+    var confirmed = 0
+    var busy = 0
+    for (status, stdout, stderr) in results.all {
+      let refused = stderr.split(separator: "\n").filter { $0.contains("the store is busy") }.count
+      #expect(status == 0 || (status == 1 && refused > 0), "\(stderr)")
+      busy += refused
+      confirmed += stdout.split(separator: "\n").filter { $0.hasPrefix("@") }.count
+    }
+    print("postgres: 4 writers, \(confirmed) events confirmed, \(busy) lines refused as busy")
     let opened = try PostgresStore(store)
-    #expect(try opened.head(of: "main").seq == total)
+    // Exactly the confirmed events, seqs without gaps, one chain.
+    #expect(try opened.head(of: "main").seq == confirmed)
+    #expect(confirmed + busy == total)
     #expect(try opened.verify("main") == nil)
   }
 }
@@ -202,15 +215,15 @@ final class LineCollector: @unchecked Sendable {
 final class LockedResults: @unchecked Sendable {
   // @unchecked: `lock` guards `items`, the only state.
   private let lock = NSLock()
-  private var items = [(Int32, String)]()
+  private var items = [(Int32, String, String)]()
 
-  func append(_ status: Int32, _ stderr: String) {
+  func append(_ status: Int32, _ stdout: String, _ stderr: String) {
     lock.lock()
-    items.append((status, stderr))
+    items.append((status, stdout, stderr))
     lock.unlock()
   }
 
-  var all: [(Int32, String)] {
+  var all: [(Int32, String, String)] {
     lock.lock()
     defer { lock.unlock() }
     return items
