@@ -33,6 +33,7 @@ let package = Package(
     // ethos checks the bytes are UTF-8 (naming the line of the first bad one)
     // and drops a byte-order mark before handing it the text.
     .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // libedit is variadic C; the shim header wraps it in static inline functions.
@@ -83,6 +84,16 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The shared store (SPEC §12): a backend beside SQLite, on postgres-nio.
+    .target(
+      name: "EthosStorePostgres",
+      dependencies: [
+        "EthosDomain", "EthosJSON", "EthosStore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
       dependencies: [
@@ -96,7 +107,7 @@ let package = Package(
     .target(
       name: "EthosCLI",
       dependencies: [
-        "EthosEngine", "EthosREPL", "EthosStore", "EthosStoreSQLite",
+        "EthosEngine", "EthosREPL", "EthosStore", "EthosStoreSQLite", "EthosStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -104,14 +115,15 @@ let package = Package(
     .executableTarget(name: "ethos", dependencies: ["EthosCLI"], swiftSettings: strict),
     .target(
       name: "TestSupport",
-      dependencies: ["EthosEngine", "EthosStore", "EthosDomain", "EthosLanguage", "EthosJSON"],
+      dependencies: ["EthosEngine", "EthosStore", "EthosStorePostgres", "EthosDomain", "EthosLanguage", "EthosJSON"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "EthosTests",
       dependencies: [
-        "TestSupport", "EthosEngine", "EthosStore", "EthosStoreSQLite", "EthosDomain", "EthosLanguage", "EthosJSON",
-        "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport", "EthosImport",
+        "TestSupport", "EthosEngine", "EthosStore", "EthosStoreSQLite", "EthosStorePostgres", "EthosDomain",
+        "EthosLanguage", "EthosJSON", "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport",
+        "EthosImport",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],
       swiftSettings: strict

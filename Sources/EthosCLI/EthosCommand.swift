@@ -22,7 +22,7 @@ public struct EthosCommand: ParsableCommand {
     discussion: """
       With no subcommand, ethos opens the interactive REPL on the store (or, when standard input is not a \
       terminal, runs it as a script). Every subcommand, and the REPL, takes:
-        --store S    a SQLite file or :memory: (default $ETHOS_STORE, ethos.sqlite)
+        --store S    a SQLite file, :memory: or postgres://… (default $ETHOS_STORE, ethos.sqlite)
         --branch B   the branch to work on (default: main)
         --actor A    who records the events (default: $ETHOS_ACTOR, else the OS user)
       Exit codes: 0 success; 1 a statement, an expect or verify failed; 2 bad usage; 3 the store cannot be \
@@ -31,7 +31,7 @@ public struct EthosCommand: ParsableCommand {
     version: "ethos 0.1.0",
     subcommands: [
       Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self,
-      ImportCSV.self,
+      ImportCSV.self, Follow.self,
     ],
     defaultSubcommand: Interactive.self
   )
@@ -276,15 +276,19 @@ struct Export: ParsableCommand {
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Read an audit trail from JSON Lines.")
 
-  @Argument(help: "A JSON Lines file written by ethos export.")
+  @Argument(help: "A JSON Lines file written by ethos export, or - for standard input.")
   var file: String
 
   @OptionGroup var options: StoreOptions
 
   func run() throws {
     let existed = options.storeExists
+    // `-` is standard input (`ethos export --store A | ethos import - --store B`):
+    // import reads its file twice, so the stream is spooled to a temporary file first.
+    let spooled = file == "-" ? StandardInputSpool.copy() : nil
+    defer { if let spooled { unlink(spooled) } }
     let session = try options.openSession()
-    let ok = session.importTrail(path: file)
+    let ok = session.importTrail(path: spooled ?? file, displayName: spooled == nil ? nil : "standard input")
     // A failed import into a store it created leaves no new file behind.
     if !ok, !existed { options.removeCreatedStore() }
     throw ExitCode(Exit.status(of: session).rawValue)
@@ -347,5 +351,42 @@ struct ImportCSV: ParsableCommand {
     session.importCSV(request)
     session.checkpoint()
     throw ExitCode(Exit.status(of: session).rawValue)
+  }
+}
+
+/// Standard input copied to a temporary file, in bounded chunks.
+enum StandardInputSpool {
+  /// The temporary file's path; exits with code 3 when it cannot be written.
+  static func copy() -> String {
+    var template = Array(((Environment.get("TMPDIR") ?? "/tmp") + "/ethos-import-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+    guard fd >= 0 else {
+      Exit.fail("cannot spool standard input: \(String(cString: strerror(errno)))", code: .storeFailure)
+    }
+    let path = String(cString: template)
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        unlink(path)
+        Exit.fail("cannot read standard input: \(String(cString: strerror(errno)))", code: .failure)
+      }
+      var offset = 0
+      while offset < count {
+        let written = buffer.withUnsafeBytes { bytes in
+          bytes.baseAddress.map { write(fd, $0 + offset, count - offset) } ?? -1
+        }
+        if written <= 0 {
+          unlink(path)
+          Exit.fail(
+            "cannot spool standard input to '\(path)': \(String(cString: strerror(errno)))", code: .storeFailure)
+        }
+        offset += written
+      }
+    }
+    return path
   }
 }

@@ -4,6 +4,7 @@ import EthosEngine
 import EthosLanguage
 import EthosREPL
 import EthosStore
+import EthosStorePostgres
 import EthosStoreSQLite
 
 #if canImport(Glibc)
@@ -14,7 +15,11 @@ import EthosStoreSQLite
 
 /// Options every subcommand takes: where the log is, which branch, who records.
 struct StoreOptions: ParsableArguments {
-  @Option(name: .long, help: "The store: a SQLite file, or :memory:. (default: $ETHOS_STORE, else ./ethos.sqlite)")
+  @Option(
+    name: .long,
+    help:
+      "The store: a SQLite file, :memory:, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME]. (default: $ETHOS_STORE, else ./ethos.sqlite)"
+  )
   var store: String?
 
   @Option(name: .long, help: "The branch to work on.")
@@ -42,7 +47,14 @@ struct StoreOptions: ParsableArguments {
   func openStore(checkingHeads: Bool = true, mustExist: Bool = false) throws -> any EventStore {
     let path = storePath
     if path == ":memory:" { return MemoryStore() }
-    if mustExist, access(path, F_OK) != 0 {
+    if PostgresURL.isPostgres(path) {
+      do {
+        return try PostgresStore(path, environmentPassword: Environment.get("PGPASSWORD"), checkingHeads: checkingHeads)
+      } catch {
+        Exit.fail(error.message, code: .storeFailure)
+      }
+    }
+    if mustExist, !PostgresURL.isPostgres(path), access(path, F_OK) != 0 {
       Exit.fail(
         "there is no store at '\(path)' — check --store or $ETHOS_STORE, or create one with 'ethos run FILE --store \(path)'",
         code: .storeFailure)
@@ -57,6 +69,8 @@ struct StoreOptions: ParsableArguments {
   /// Whether a store is at the path already (`:memory:` never is).
   var storeExists: Bool {
     let path = storePath
+    // A log on a server is never removed by ethos: count it as existing.
+    if PostgresURL.isPostgres(path) { return true }
     return path != ":memory:" && access(path, F_OK) == 0
   }
 
@@ -64,7 +78,7 @@ struct StoreOptions: ParsableArguments {
   /// files: a command that failed leaves no new file behind.
   func removeCreatedStore() {
     let path = storePath
-    guard path != ":memory:" else { return }
+    guard path != ":memory:", !PostgresURL.isPostgres(path) else { return }
     for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
   }
 
