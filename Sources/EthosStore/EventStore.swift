@@ -1,4 +1,5 @@
 import EthosDomain
+import EthosJSON
 
 /// Where a branch ends: its last event's seq, hash and time.
 public struct Head: Sendable, Equatable {
@@ -267,4 +268,11 @@ extension StoreError {
       "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "
         + "run 'ethos verify' and check the store's schema with sqlite3 '.schema'")
   }
+}
+
+/// The seq an `EventRetracted` payload names, or `nil`: one reading of the
+/// payload for every backend's `retractions`.
+package func retractedSeq(inPayload text: String) -> Int? {
+  if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { return seq }
+  return nil
 }

@@ -125,8 +125,7 @@ public final class MemoryStore: EventStore {
     defer { lock.unlock() }
     var result = Set<Int>()
     try read(branch, from: 1, to: upTo) { envelope in
-      guard envelope.type == EventType.eventRetracted.rawValue,
-        case .eventRetracted(let seq, _) = try envelope.decoded()
+      guard envelope.type == EventType.eventRetracted.rawValue, let seq = retractedSeq(inPayload: envelope.data)
       else { return }
       result.insert(seq)
     }

@@ -669,8 +669,7 @@ public final class PostgresStore: EventStore {
             AND type = 'EventRetracted'
           """)
         for row in rows {
-          let text = try row.makeRandomAccess()[0].decode(String.self)
-          if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { result.insert(seq) }
+          if let seq = retractedSeq(inPayload: try row.makeRandomAccess()[0].decode(String.self)) { result.insert(seq) }
         }
       }
       return result

@@ -613,8 +613,7 @@ public final class SQLiteStore: EventStore {
               """,
             arguments: [segment.owner, segment.after, high])
           for row in rows {
-            let text: String = try row.decode(atIndex: 0)
-            if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { result.insert(seq) }
+            if let seq = retractedSeq(inPayload: try row.decode(atIndex: 0)) { result.insert(seq) }
           }
         }
         return result
