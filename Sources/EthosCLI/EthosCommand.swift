@@ -261,13 +261,21 @@ struct Verify: ParsableCommand {
 
 /// `ethos export [--branch B] > log.jsonl`.
 struct Export: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Write the audit trail as JSON Lines.")
+  static let configuration = CommandConfiguration(
+    abstract: "Write the audit trail as JSON Lines.",
+    discussion: """
+      Personal fields are written sealed (ciphertext), with no key: the export is safe to hand to an auditor. \
+      --keys FILE also writes the data keys of the parties not forgotten to FILE (mode 0600), for a full backup.
+      """)
+
+  @Option(name: .customLong("keys"), help: "Also write the parties' data keys to this file (a full backup).")
+  var keys: String?
 
   @OptionGroup var options: StoreOptions
 
   func run() throws {
     let session = try options.openSession(mustExist: true)
-    session.exportTrail()
+    session.exportTrail(keysPath: keys)
     throw ExitCode(Exit.status(of: session).rawValue)
   }
 }
@@ -279,6 +287,9 @@ struct Import: ParsableCommand {
   @Argument(help: "A JSON Lines file written by ethos export, or - for standard input.")
   var file: String
 
+  @Option(name: .customLong("keys"), help: "Restore the parties' data keys from this file (written by export --keys).")
+  var keys: String?
+
   @OptionGroup var options: StoreOptions
 
   func run() throws {
@@ -288,7 +299,8 @@ struct Import: ParsableCommand {
     let spooled = file == "-" ? StandardInputSpool.copy() : nil
     defer { if let spooled { unlink(spooled) } }
     let session = try options.openSession()
-    let ok = session.importTrail(path: spooled ?? file, displayName: spooled == nil ? nil : "standard input")
+    let ok = session.importTrail(
+      path: spooled ?? file, displayName: spooled == nil ? nil : "standard input", keysPath: keys)
     // A failed import into a store it created leaves no new file behind.
     if !ok, !existed { options.removeCreatedStore() }
     throw ExitCode(Exit.status(of: session).rawValue)

@@ -63,11 +63,25 @@ struct Follow: ParsableCommand {
     let console = StandardConsole()
     let wake = DispatchSemaphore(value: 0)
     let listening = (store as? PostgresStore).map { (try? $0.signalAppends(wake)) != nil } ?? false
+    // The table shows personal fields; JSON Lines are envelopes as stored
+    // (sealed), as `export` writes them (SPEC §13).
+    let keyring = Keyring((try? store.partyKeys()) ?? PartyKeys())
+    func shown(_ envelope: Envelope) -> String {
+      let row = Self.row(envelope)
+      guard Sealed.contains(row) else { return row }
+      var text = keyring.reveal(row)
+      if text.contains("(not available)"), let table = try? store.partyKeys() {
+        // A party registered since the keys were read.
+        keyring.load(table)
+        text = keyring.reveal(row)
+      }
+      return text
+    }
     while true {
       do throws(StoreError) {
         try store.read(branch, from: next, to: Int.max) { envelope in
           // Flushed line by line: into a pipe or a file too (`| jq`).
-          console.out(format == "json" ? envelope.jsonLine : Self.row(envelope))
+          console.out(format == "json" ? envelope.jsonLine : shown(envelope))
           console.flush()
           next = envelope.seq + 1
         }

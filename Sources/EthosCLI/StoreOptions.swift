@@ -92,6 +92,7 @@ struct StoreOptions: ParsableArguments {
     do throws(EngineError) {
       let session = try Session(
         store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)
+      session.sealsPersonalData = Environment.sealsPersonalData
       session.color = Environment.stdoutIsTerminal && Environment.get("NO_COLOR") == nil
       session.width = REPL.terminalWidth(1)
       return session
@@ -114,6 +115,10 @@ enum Environment {
     if let text = get("ETHOS_NOW"), let time = Timestamp(parsing: text) { return FixedClock(time) }
     return SystemClock()
   }
+
+  /// `ETHOS_ENVELOPE_VERSION=1` writes personal fields in clear, as ethos
+  /// did before it sealed them: only to measure what sealing costs (SPEC §17).
+  static var sealsPersonalData: Bool { Self.get("ETHOS_ENVELOPE_VERSION") != "1" }
 
   static var stdinIsTerminal: Bool { isatty(0) == 1 }
   static var stdoutIsTerminal: Bool { isatty(1) == 1 }

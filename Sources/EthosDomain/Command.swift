@@ -38,6 +38,8 @@ public enum Command: Sendable, Hashable {
   /// `target` is the type of event `seq` as the engine found it in the log
   /// (`nil` when there is no such event): the decider stays free of I/O.
   case retract(seq: Int, reason: String, target: String?)
+  /// `forget ID "REASON"` (SPEC §13).
+  case forget(id: String, reason: String)
 
   /// The statement word that introduces this command (for messages).
   public var verb: String {
@@ -69,6 +71,7 @@ public enum Command: Sendable, Hashable {
     case .planAction: return "plan"
     case .completeAction: return "done"
     case .retract: return "retract"
+    case .forget: return "forget"
     }
   }
 }

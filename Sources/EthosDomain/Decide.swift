@@ -155,6 +155,21 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     guard EventType(rawValue: target)?.isObservation == true else { throw .notObservation(seq, type: target) }
     guard !state.retracted.contains(seq) else { throw .alreadyRetracted(seq) }
     return [.eventRetracted(seq: seq, reason: reason)]
+  case .forget(let id, let reason):
+    if id == companySpeaker { throw .cannotForgetCompany() }
+    if let seq = state.forgotten[id] { throw .forgotten(id, at: seq) }
+    switch state.owners[id] {
+    case .employee?, .customer?, .partner?:
+      return [.subjectForgotten(id: id, reason: reason)]
+    case let owner?:
+      throw .notAParty(id, is: owner)
+    case nil:
+      let parties = state.owners.lazy.filter { $0.value == .employee || $0.value == .customer || $0.value == .partner }
+        .map(\.key)
+      throw .unknown(
+        "party", id, suggestion: Suggestion.nearest(to: id, in: parties),
+        hint: "name an employee, partner or customer (see 'employees', 'partners', 'customers all')")
+    }
   }
 }
 
@@ -179,7 +194,14 @@ struct Rules {
     throw .idTaken(id, by: owner, detail: detail)
   }
 
+  /// Refuses a party whose personal data was erased: the log keeps its
+  /// figures, but nothing more is recorded about them.
+  func notForgotten(_ id: String) throws(DomainError) {
+    if !state.forgotten.isEmpty, let seq = state.forgotten[id] { throw .forgotten(id, at: seq) }
+  }
+
   func employee(_ id: String, orCompany: Bool = false) throws(DomainError) -> Employee {
+    try notForgotten(id)
     if let employee = state.employees[id] { return employee }
     if let owner = state.owners[id] {
       throw .wrongKind(id, is: owner, expected: orCompany ? "an employee or 'company'" : "an employee")
@@ -200,6 +222,7 @@ struct Rules {
   }
 
   func customer(_ id: String) throws(DomainError) -> Customer {
+    try notForgotten(id)
     if let customer = state.customers[id] { return customer }
     if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a customer") }
     throw .unknown(
@@ -208,6 +231,7 @@ struct Rules {
   }
 
   func partner(_ id: String) throws(DomainError) -> Partner {
+    try notForgotten(id)
     if let partner = state.partners[id] { return partner }
     if let owner = state.owners[id] { throw .wrongKind(id, is: owner, expected: "a partner") }
     throw .unknown(

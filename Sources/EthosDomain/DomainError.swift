@@ -21,6 +21,23 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     DomainError("id-reserved", "id '\(id)' is reserved for statements by the company — choose another id")
   }
 
+  static func forgotten(_ id: String, at seq: Int) -> DomainError {
+    DomainError(
+      "forgotten",
+      "'\(id)' was forgotten at @\(seq) (their personal data was erased) — nothing more can be recorded about them")
+  }
+
+  static func cannotForgetCompany() -> DomainError {
+    DomainError(
+      "forget-company", "'company' is the organisation itself, not a person — it holds no personal data to forget")
+  }
+
+  static func notAParty(_ id: String, is owner: IdOwner) -> DomainError {
+    DomainError(
+      "forget-not-party",
+      "'\(id)' is \(article(owner)) \(owner.rawValue), not a person — forget names an employee, partner or customer")
+  }
+
   static func unknown(_ what: String, _ id: String, suggestion: String?, hint: String) -> DomainError {
     if let suggestion {
       return DomainError("unknown-id", "unknown \(what) '\(id)' — did you mean '\(suggestion)'?")

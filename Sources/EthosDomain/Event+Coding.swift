@@ -150,6 +150,9 @@ extension Event {
     case .eventRetracted(let seq, let reason):
       o["seq"] = .int(seq)
       o["reason"] = .string(reason)
+    case .subjectForgotten(let id, let reason):
+      o["id"] = .string(id)
+      o["reason"] = .string(reason)
     }
     return .object(o)
   }
@@ -364,6 +367,7 @@ struct PayloadReader {
         due: try time("due"), what: try optionalString("what"))
     case .actionCompleted: return .actionCompleted(id: try string("id"))
     case .eventRetracted: return .eventRetracted(seq: try int("seq"), reason: try string("reason"))
+    case .subjectForgotten: return .subjectForgotten(id: try string("id"), reason: try string("reason"))
     }
   }
 }

@@ -39,6 +39,7 @@ extension Event {
     case .actionPlanned(let id, let deficiency, let owner, let due, _):
       return "\(id) for \(deficiency), owner \(owner), due \(due.short)"
     case .eventRetracted(let seq, let reason): return "@\(seq) (\(Event.clip(reason)))"
+    case .subjectForgotten(let id, let reason): return "\(id) (\(Event.clip(reason)))"
     }
   }
 
@@ -49,7 +50,7 @@ extension Event {
       .partnerReleased(let id), .customerRegistered(let id, _, _, _), .customerLost(let id, _),
       .championNamed(let id, _), .championStoodDown(let id), .serviceTeamJoined(let id),
       .serviceTeamLeft(let id), .promiseKept(let id), .promiseBroken(let id), .stressEnded(let id),
-      .actionCompleted(let id), .deficiencyIdentified(let id, _, _, _, _):
+      .actionCompleted(let id), .deficiencyIdentified(let id, _, _, _, _), .subjectForgotten(let id, _):
       return [id]
     case .leadershipActed(let by, _, _), .statementMade(let by, _, _, _): return [by]
     case .trainingCompleted(let ids, _): return ids
@@ -75,7 +76,9 @@ extension Event {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : JSON.double(value).compact
   }
 
+  /// `text` cut to `limit` characters; a sealed text is cut when revealed.
   static func clip(_ text: String, _ limit: Int = 60) -> String {
-    text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    if let sealed = Sealed.clipped(text, to: limit) { return sealed }
+    return text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
   }
 }

@@ -14,7 +14,14 @@ extension State {
     // A version 1 pulse answer is read without its employee or department
     // (anonymous, SPEC §3.1): it names nothing a rule could check.
     if case .pulseRecorded(nil, _) = event { return }
-    let decided = try decide(event.command(targetType: targetType), state: self, now: at)
+    var decided = try decide(event.command(targetType: targetType), state: self, now: at)
+    // A sealed `say` text cannot be read here: its tactic-language count was
+    // decided when it was written (SPEC §13), and is taken as recorded.
+    if case .statementMade(let by, let text, let to, _) = event, Sealed.parse(text) != nil,
+      case .statementMade(by, text, to, _)? = decided.first, decided.count == 1
+    {
+      decided = [event]
+    }
     // Every command decides to exactly the event it was made from; anything
     // else would mean the mapping above lost a field.
     guard decided == [event] else { throw .notDecidable(event.type.rawValue) }
@@ -64,6 +71,7 @@ extension Event {
       return .planAction(id: id, deficiency: deficiency, owner: owner, due: .at(due), what: what)
     case .actionCompleted(let id): return .completeAction(id: id)
     case .eventRetracted(let seq, let reason): return .retract(seq: seq, reason: reason, target: targetType)
+    case .subjectForgotten(let id, let reason): return .forget(id: id, reason: reason)
     }
   }
 
@@ -78,6 +86,8 @@ extension Event {
     func text(_ field: String, _ value: String?, limit: Int = EventLimits.textLength) throws(DomainError) {
       guard let value else { return }
       if value.isEmpty { throw .malformed(field, "it is empty") }
+      // A sealed personal field (SPEC §13): its length is the ciphertext's.
+      if value.utf8.count <= Sealed.maxTokenLength, Sealed.parse(value) != nil { return }
       if value.count > limit { throw .malformed(field, "it is \(value.count) characters long; at most \(limit)") }
       if value.unicodeScalars.contains(where: EventLimits.isHidden) {
         throw .malformed(field, "it contains an invisible or control character")
@@ -171,6 +181,9 @@ extension Event {
       try due("due", when)
       try text("what", what)
     case .eventRetracted(_, let reason):
+      try text("reason", reason)
+    case .subjectForgotten(let eid, let reason):
+      try id("id", eid)
       try text("reason", reason)
     }
   }

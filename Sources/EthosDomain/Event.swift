@@ -43,6 +43,9 @@ public enum Event: Sendable, Hashable {
   case actionPlanned(id: String, deficiency: String, owner: String, due: Timestamp, what: String?)
   case actionCompleted(id: String)
   case eventRetracted(seq: Int, reason: String)
+  /// `forget ID "REASON"`: ID's data key was destroyed (SPEC §13). Holds no
+  /// personal data; the reason is for the audit trail.
+  case subjectForgotten(id: String, reason: String)
 
   /// The schema version this event is written at: its type's current one,
   /// except that a party registered without an external key is written at
@@ -85,6 +88,7 @@ public enum Event: Sendable, Hashable {
     case .actionPlanned: return .actionPlanned
     case .actionCompleted: return .actionCompleted
     case .eventRetracted: return .eventRetracted
+    case .subjectForgotten: return .subjectForgotten
     }
   }
 }
@@ -118,6 +122,7 @@ public enum EventType: String, Vocabulary {
   case actionPlanned = "ActionPlanned"
   case actionCompleted = "ActionCompleted"
   case eventRetracted = "EventRetracted"
+  case subjectForgotten = "SubjectForgotten"
 
   /// Observations may be retracted; lifecycle events may not (SPEC §3.1).
   public var isObservation: Bool {

@@ -143,6 +143,8 @@ extension State {
       tally.actionsDone &+= 1
     case .eventRetracted(let target, _):
       retracted.insert(target)
+    case .subjectForgotten(let id, _):
+      forgotten[id] = seq
     }
   }
 

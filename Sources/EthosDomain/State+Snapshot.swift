@@ -6,7 +6,7 @@
 /// state is folded from the log instead.
 extension State {
   /// The projection version snapshots are tagged with.
-  public static let snapshotVersion = 4
+  public static let snapshotVersion = 5
 
   /// The state as snapshot bytes.
   public func snapshotBytes() -> [UInt8] {
@@ -93,6 +93,7 @@ extension State {
     ] { w.int(value) }
     w.time(t.lastLead)
     w.ints(retracted.sorted())
+    w.counts(forgotten)
     w.ints(skip.sorted())
     return w.bytes
   }
@@ -197,6 +198,7 @@ extension State {
     t.lastLead = try r.time()
     s.tally = t
     s.retracted = Set(try r.ints())
+    s.forgotten = try r.counts()
     s.skip = Set(try r.ints())
     return s
   }

@@ -38,6 +38,8 @@ public struct State: Sendable, Equatable {
 
   /// Seqs of retracted events that this fold has seen retracted.
   public var retracted: Set<Int> = []
+  /// Parties forgotten (SPEC §13), with the seq of their `SubjectForgotten`.
+  public var forgotten: [String: Int] = [:]
   /// Seqs to ignore while folding: the retractions known to the log up to the
   /// point being rebuilt (a retraction comes after the event it retracts, so a
   /// fold from scratch has to know them in advance).

@@ -166,6 +166,24 @@ extension EngineError {
 
   // MARK: import
 
+  static func keyFileUnreadable(_ path: String, _ reason: String) -> EngineError {
+    EngineError("cannot read the key file '\(path)': \(reason) — nothing was imported")
+  }
+
+  static func keyFileUnwritable(_ path: String, _ reason: String) -> EngineError {
+    EngineError("cannot write the key file '\(path)': \(reason) — check the folder exists and is writable")
+  }
+
+  static func keyFileBad(_ path: String, line: Int, _ reason: String) -> EngineError {
+    EngineError("\(path):\(line): \(reason) — nothing was imported")
+  }
+
+  static func keyFileMismatch(_ path: String, party: String) -> EngineError {
+    EngineError(
+      "the key file '\(path)' does not match this log: its key for '\(party)' does not open \(party)'s sealed data — "
+        + "use the key file exported with this log; nothing was imported")
+  }
+
   static func importUnreadable(_ path: String, _ reason: String) -> EngineError {
     EngineError("cannot read '\(path)': \(reason)")
   }
@@ -224,6 +242,11 @@ extension EngineError {
 /// What the audit and scenario statements say when they succeed: kept beside
 /// the errors so every sentence a person reads is in one file.
 public enum Notice {
+  static func clearDataRemains(_ id: String) -> String {
+    "note: '\(id)' was recorded before ethos sealed personal data (envelope version 1): their name and texts in "
+      + "those events stay readable in the log and cannot be erased in place; what was recorded since is erased"
+  }
+
   static func replayHeader(branch: String, from: Int, to: Int) -> String {
     "replay of branch '\(branch)' from @\(from) to @\(to)"
   }

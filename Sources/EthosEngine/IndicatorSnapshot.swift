@@ -1,6 +1,7 @@
 import EthosDomain
 import EthosJSON
 import EthosLanguage
+import EthosStore
 
 /// The figures that `replay`, `diff` and `what-if` report on: every leaf of
 /// the `matrix` document, and the verdict and each indicator's value and
@@ -100,9 +101,9 @@ extension Session {
   func emitDocument(_ document: JSON, table: () -> [String], csv: () -> [String]) {
     let lines: [String]
     switch format {
-    case .json: lines = jsonLines(document)
-    case .csv: lines = csv()
-    case .table: lines = Renderer.fit(table(), layout: layout)
+    case .json: lines = jsonLines(keyring.reveal(document))
+    case .csv: lines = csv().map(keyring.reveal)
+    case .table: lines = Renderer.fit(table().map(keyring.reveal), layout: layout)
     }
     for line in lines { emit(line) }
   }

@@ -55,6 +55,9 @@ extension Session {
     if case .write(let command) = statement, case .retract = command {
       // A retraction needs the log itself (the target's type): commit first.
       try commitBatch()
+    } else if case .write(let command) = statement, case .forget = command {
+      // Forgetting destroys a key in its own transaction (SPEC §13).
+      try commitBatch()
     } else if case .write = statement {
       // Writes join the open batch, if any.
     } else if case .clock = statement {
@@ -157,12 +160,13 @@ extension Session {
     if batch != nil {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
-      let pending = seal(events, now: now, line: line, origin: origin)
+      let (stored, text) = try sealPersonal(events, line: line)
+      let pending = seal(stored, now: now, line: text, origin: origin)
       batch?.events.append(contentsOf: pending)
       var seq = state.headSeq
-      for event in events {
+      for (event, stored) in zip(events, stored) {
         seq += 1
-        state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: event))
+        state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: stored))
         if confirmWrites { emitConfirmation(seq: seq, event: event) }
       }
       if let count = batch?.entries.count, count >= batchSize { try commitBatch(reopen: true) }
@@ -173,13 +177,23 @@ extension Session {
     while true {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
-      let pending = seal(events, now: now, line: line, origin: origin)
+      let (stored, text) = try sealPersonal(events, line: line)
+      let pending = seal(stored, now: now, line: text, origin: origin)
+      var keys = KeyChange(added: keyring.pending)
+      if case .subjectForgotten(let id, _)? = events.first { keys.forgotten = [id] }
       do {
-        let envelopes = try store.append(pending, to: branch, expectedHead: state.headSeq)
-        apply(events, envelopes: envelopes)
+        let envelopes = try store.append(pending, to: branch, expectedHead: state.headSeq, keys: keys)
+        keyring.stored()
+        for id in keys.forgotten { keyring.forget(id) }
+        apply(events, stored: stored, envelopes: envelopes)
+        if let id = keys.forgotten.first { noteClearData(of: id) }
         return
       } catch {
+        keyring.discardPending()
         guard case .conflict = error.code else { throw .store(error) }
+        // The head moved, or another writer stored a key for one of these
+        // parties first: catch up, take its keys, and seal again.
+        reloadKeys()
         attempts += 1
         // Another writer got in first: catch up and decide once more (SPEC §7).
         // A script line keeps trying: with several scripts on one store, one
@@ -244,11 +258,12 @@ extension Session {
     }
   }
 
-  /// Folds appended events into the state and confirms each.
-  func apply(_ events: [Event], envelopes: [Envelope]) {
+  /// Folds appended events (as stored: personal fields sealed) into the
+  /// state and confirms each (as decided: the writer sees what they wrote).
+  func apply(_ events: [Event], stored: [Event], envelopes: [Envelope]) {
     var retracted = false
-    for (event, envelope) in zip(events, envelopes) {
-      state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
+    for ((event, stored), envelope) in zip(zip(events, stored), envelopes) {
+      state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: stored))
       if case .eventRetracted = event { retracted = true }
       if confirmWrites { emitConfirmation(seq: envelope.seq, event: event) }
     }
@@ -314,8 +329,11 @@ extension Session {
     batch = nil
     if !open.events.isEmpty {
       do {
-        try store.append(open.events, to: branch, expectedHead: open.startHead)
+        try store.append(
+          open.events, to: branch, expectedHead: open.startHead, keys: KeyChange(added: keyring.pending))
+        keyring.stored()
       } catch {
+        keyring.discardPending()
         guard case .conflict = error.code else {
           state = open.startState
           clock = open.startClock
@@ -328,6 +346,7 @@ extension Session {
         clock = open.startClock
         failures = open.failuresBefore
         storeFailed = open.storeFailedBefore
+        reloadKeys()
         try catchUp()
         for entry in open.entries {
           let outcome = execute(bytes: entry.bytes, origin: entry.origin)

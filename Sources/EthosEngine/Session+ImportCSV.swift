@@ -152,7 +152,7 @@ extension Session {
   private func apply(_ plans: [RowPlan], _ run: inout ImportRun) throws(EngineError) {
     let done = try importedKeys()
     var seen = done
-    var index = PartyIndex(state: state)
+    var index = PartyIndex(state: state, reveal: keyring.reveal)
     let savedClock = clock
     let savedBatchSize = batchSize
     let savedConfirm = confirmWrites
@@ -232,7 +232,7 @@ extension Session {
       }
       guard ok else {
         try rollback(to: before)
-        index = PartyIndex(state: state)
+        index = PartyIndex(state: state, reveal: keyring.reveal)
         run.summary.refused += 1
         if run.request.bail { break rows }
         continue
@@ -361,10 +361,11 @@ extension Session {
         throw ImportError(line: plan.line, "the employee key '\(key)' holds no letter or digit to make an id from")
       }
       if let known = state.employees[id] {
-        if known.key == nil || ExternalKey.same(known.key ?? "", key) { return nil }
+        let knownKey = known.key.map(keyring.reveal)
+        if knownKey == nil || ExternalKey.same(knownKey ?? "", key) { return nil }
         throw ImportError(
           line: plan.line,
-          "employee key '\(key)' becomes id '\(id)', which is already the employee of key '\(known.key ?? "")' — "
+          "employee key '\(key)' becomes id '\(id)', which is already the employee of key '\(knownKey ?? "")' — "
             + "map a column that tells them apart")
       }
       return (
@@ -416,10 +417,17 @@ struct ImportRun {
 /// recorded on a party maps to that party even when the rule would not.
 struct PartyIndex {
   var byKey: [String: String] = [:]
+  /// Shows a kept key: they are personal data, sealed in the state (SPEC §13).
+  let reveal: (String) -> String
 
-  init(state: State) {
-    for employee in state.employees.values { if let key = employee.key { byKey[key.lowercased()] = employee.id } }
-    for customer in state.customers.values { if let key = customer.key { byKey[key.lowercased()] = customer.id } }
+  init(state: State, reveal: @escaping (String) -> String) {
+    self.reveal = reveal
+    for employee in state.employees.values {
+      if let key = employee.key { byKey[reveal(key).lowercased()] = employee.id }
+    }
+    for customer in state.customers.values {
+      if let key = customer.key { byKey[reveal(key).lowercased()] = customer.id }
+    }
   }
 
   func customerID(for key: String, line: Int, state: State, anyParty: Bool = false) throws(ImportError) -> String {
@@ -428,7 +436,7 @@ struct PartyIndex {
       throw ImportError(line: line, "the key '\(key)' holds no letter or digit to make an id from")
     }
     if let customer = state.customers[id] {
-      if let kept = customer.key, !ExternalKey.same(kept, key) {
+      if let kept = customer.key.map(reveal), !ExternalKey.same(kept, key) {
         throw ImportError(
           line: line,
           "key '\(key)' becomes id '\(id)', which is already the customer of key '\(kept)' — map a column that tells them apart"

@@ -27,7 +27,13 @@ extension Session {
   }
 
   /// The JSON document a query yields on `state` (SPEC §5).
+  /// A query's document, its sealed personal fields shown (SPEC §13).
   func document(_ query: Query, state: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
+    keyring.reveal(try sealedDocument(query, state: state, asOfTime: asOfTime))
+  }
+
+  /// A query's document as the state holds it (personal fields sealed).
+  func sealedDocument(_ query: Query, state: State, asOfTime: Timestamp?) throws(EngineError) -> JSON {
     switch query {
     case .matrix(let dept, let window):
       if let dept, !state.departments.contains(dept) {
@@ -373,7 +379,7 @@ extension Session {
       // Events appended meanwhile by another writer are not in the count.
       guard seen < count else { return }
       seen += 1
-      chunk.append(item)
+      chunk.append(keyring.reveal(item))
       if chunk.count == historyChunk, seen < count { flush(last: false) }
     }
     flush(last: true)

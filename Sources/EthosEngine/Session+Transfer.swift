@@ -13,13 +13,24 @@ extension Session {
   /// `ethos export`: every event of the current branch (shared history
   /// included) as JSON Lines, one whole envelope per line, in seq order.
   /// Returns `false` when the store could not be read.
+  /// With `keysPath`, also writes the keys of the parties not forgotten
+  /// there (SPEC §13): the export alone holds no key and is safe to hand on.
   @discardableResult
-  public func exportTrail() -> Bool {
-    do {
-      let head = try store.head(of: branch).seq
-      try store.read(branch, from: 1, to: head) { envelope in emit(envelope.jsonLine) }
+  public func exportTrail(keysPath: String? = nil) -> Bool {
+    do throws(EngineError) {
+      if let keysPath {
+        let keys: PartyKeys
+        do { keys = try store.partyKeys() } catch { throw .store(error) }
+        try KeyFile.write(keys.keys, to: keysPath)
+      }
+      do {
+        let head = try store.head(of: branch).seq
+        try store.read(branch, from: 1, to: head) { envelope in emit(envelope.jsonLine, sealed: true) }
+      } catch {
+        throw .store(error)
+      }
     } catch {
-      report(.store(error), .repl)
+      report(error, .repl)
       console.flush()
       return false
     }
@@ -37,11 +48,15 @@ extension Session {
   /// the branch already holds (same seq, same hash) are skipped, so importing
   /// a file twice adds nothing; a file that disagrees with the branch, or
   /// leaves a gap after its head, is refused. Returns `false` on failure.
+  ///
+  /// With `keysPath`, restores the parties' keys written by `export --keys`
+  /// once they are checked to open this log's sealed data (SPEC §13).
   @discardableResult
-  public func importTrail(path: String, displayName: String? = nil) -> Bool {
+  public func importTrail(path: String, displayName: String? = nil, keysPath: String? = nil) -> Bool {
     let name = displayName ?? path
     do {
-      try importEnvelopes(path: path, name: name)
+      let keys = try keysPath.map { path throws(EngineError) in try KeyFile.read(path) }
+      try importEnvelopes(path: path, name: name, keys: keys.map { ($0, keysPath!) })
     } catch {
       report(error, .repl)
       console.flush()
@@ -55,7 +70,9 @@ extension Session {
   /// §7): the first checks every line (its form and hash, its place in the
   /// branch's chain, the rules it must keep), the second appends the new
   /// events in one transaction and makes sure they are the ones checked.
-  func importEnvelopes(path: String, name: String) throws(EngineError) {
+  func importEnvelopes(path: String, name: String, keys: (table: [String: [UInt8]], path: String)? = nil)
+    throws(EngineError)
+  {
     let head: Head
     do { head = try store.head(of: branch) } catch { throw .store(error) }
     var checked = try checkExport(path: path, name: name, head: head)
@@ -65,9 +82,11 @@ extension Session {
     }
     if let refusal = checked.refusal { throw refusal }
     guard let firstNew = checked.firstNew, let lastNew = checked.lastNew else {
+      try restoreKeys(keys, state: checked.state)
       emit(Notice.importNothingNew(name, count: checked.lines, branch: branch))
       return
     }
+    try restoreKeys(keys, state: checked.state)
     guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
       throw .importUnreadable(name, String(cString: strerror(errno)))
     }
@@ -101,6 +120,32 @@ extension Session {
       Notice.imported(
         lastNew.seq - firstNew.seq + 1, branch: branch, from: firstNew.seq, to: lastNew.seq,
         alreadyThere: checked.lines - (lastNew.seq - firstNew.seq + 1)))
+  }
+
+  /// Stores the keys of a key file, and marks the parties the log forgot,
+  /// before the events go in: a key that does not open its party's sealed
+  /// name in `state` (the log with the import folded in) refuses the import.
+  func restoreKeys(_ keys: (table: [String: [UInt8]], path: String)?, state: State) throws(EngineError) {
+    var change = KeyChange(forgotten: state.forgotten.keys.sorted())
+    if let keys {
+      let check = Keyring(PartyKeys(keys: keys.table))
+      for party in keys.table.keys.sorted() where state.forgotten[party] == nil {
+        let name = state.employees[party]?.name ?? state.customers[party]?.name ?? state.partners[party]?.name
+        if let name, Sealed.parse(name) != nil, !check.opens(name) {
+          throw .keyFileMismatch(keys.path, party: party)
+        }
+        change.added[party] = keys.table[party]
+      }
+    }
+    do {
+      let current = try store.partyKeys()
+      change.forgotten.removeAll { current.forgotten.contains($0) }
+      change.added = change.added.filter { current.keys[$0.key] != $0.value }
+      try store.changeKeys(change)
+      keyring.load(try store.partyKeys())
+    } catch {
+      throw .store(error)
+    }
   }
 
   /// What the first pass over an export found.

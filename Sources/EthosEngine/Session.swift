@@ -63,6 +63,12 @@ public final class Session {
   public var echo = false
   public let actor: String
   public let wall: any WallClock
+  /// The parties' data keys (SPEC §13): seals personal fields as they are
+  /// written and shows them as documents are made.
+  public let keyring: Keyring
+  /// Whether personal fields are sealed (envelope version 2). Off only to
+  /// measure what sealing costs (`ETHOS_ENVELOPE_VERSION=1`, benchmarks).
+  public var sealsPersonalData = true
   public let console: any Console
   /// Statements (and expects) that failed so far.
   public internal(set) var failures = 0
@@ -133,9 +139,14 @@ public final class Session {
 
   public init(
     store: any EventStore, branch: String = "main", actor: String, wall: any WallClock = SystemClock(),
-    console: any Console, format: OutputFormat = .table
+    console: any Console, format: OutputFormat = .table, random: any RandomSource = SystemRandom()
   ) throws(EngineError) {
     self.store = store
+    do {
+      keyring = Keyring(try store.partyKeys(), random: random)
+    } catch {
+      throw EngineError.store(error)
+    }
     self.branch = branch
     self.actor = actor
     self.wall = wall
@@ -276,10 +287,14 @@ public final class Session {
       if origin.isScript || !scripts.isEmpty { stopRequested = true }
     }
     lastErrorColumn = error.column
-    emitError(origin.errorPrefix(column: error.column) + "error: " + error.message)
+    emitError(origin.errorPrefix(column: error.column) + "error: " + keyring.reveal(error.message))
   }
 
-  func emit(_ line: String) {
+  func emit(_ line: String, sealed: Bool = false) {
+    // Documents are shown before they are laid out; this catches a sealed
+    // field in any other line (a replay step, a notice). JSON lines are
+    // documents, revealed before they were encoded; an export stays sealed.
+    let line = format == .json || sealed ? line : keyring.reveal(line)
     if batch != nil {
       batch?.output.append((false, line))
     } else {
@@ -310,6 +325,7 @@ public final class Session {
   /// A line that is not a document (a notice, help, the clock): in `json`
   /// format an object `{"message": …}`, so every line of a run stays JSON.
   func emitText(_ line: String) {
+    let line = keyring.reveal(line)
     if format == .json {
       emit(JSON.object(JSONObject([("message", .string(line))])).compact)
     } else {

@@ -241,6 +241,11 @@ public enum Parser {
       let reason = try a.name(1, "the reason, in quotes", limit: Limits.textLength)
       try a.finish()
       return .write(.retract(seq: seq, reason: reason, target: nil))
+    case "forget":
+      let id = try a.id(0, "the id of an employee, partner or customer")
+      let reason = try a.name(1, "the reason, in quotes", limit: Limits.textLength)
+      try a.finish()
+      return .write(.forget(id: id, reason: reason))
     case "clock":
       let action: ClockAction
       if a.positionals.isEmpty {

@@ -35,6 +35,8 @@ public enum Reference: Sendable, Equatable {
   /// An active customer, active employee or engaged partner, other than the
   /// employee named earlier in the statement.
   case party
+  /// Any employee, partner or customer ever recorded and not yet forgotten.
+  case knownParty
   case openPromise
   case openStress
   case deficiency
@@ -342,6 +344,13 @@ public enum StatementTable {
       rules: "@N is an InteractionLogged, FeedbackReceived, ComplaintReceived, PulseRecorded, StatementMade, "
         + "TrainingCompleted or LeadershipActed event not already retracted; projections then ignore it, the log keeps it.",
       example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free]),
+    StatementSpec(
+      words: "forget", group: .plan, syntax: "forget ID \"REASON\"",
+      summary: "erase a person's personal data for good (SubjectForgotten)", options: [],
+      rules: "ID is an employee, partner or customer not already forgotten (not 'company'). Their data key is "
+        + "destroyed: names and texts show as (forgotten), every figure stays, verify still passes, and nothing more "
+        + "can be recorded about them. The reason is kept in clear: write no personal data in it.",
+      example: "forget c2 \"erasure request 2026-114\"", arguments: [.ref(.knownParty), .free]),
     // queries
     StatementSpec(
       words: "matrix", group: .queries, syntax: "matrix [dept=D] [window=DURATION]",

@@ -9,12 +9,17 @@ public struct Token: Sendable, Equatable {
   /// Whether the word (or value) was written in quotes.
   public var quoted: Bool
   public var column: Int
+  /// Where the word's value is written in the line, in characters from 0,
+  /// quotes excluded (the personal parts of a stored statement are sealed
+  /// in place, SPEC §13).
+  public var source: Range<Int>
 
-  public init(key: String? = nil, text: String, quoted: Bool, column: Int) {
+  public init(key: String? = nil, text: String, quoted: Bool, column: Int, source: Range<Int> = 0..<0) {
     self.key = key
     self.text = text
     self.quoted = quoted
     self.column = column
+    self.source = source
   }
 }
 
@@ -123,7 +128,7 @@ public enum Tokenizer {
       let start = i
       if c == 0x22 {
         guard let (value, next) = quoted(from: i), separated(next) else { return nil }
-        tokens.append(Token(text: value, quoted: true, column: start + 1))
+        tokens.append(Token(text: value, quoted: true, column: start + 1, source: (start + 1)..<(next - 1)))
         i = next
         continue
       }
@@ -139,7 +144,7 @@ public enum Tokenizer {
           wordStart = i
           if i < b.count, b[i] == 0x22 {
             guard let (value, next) = quoted(from: i), separated(next) else { return nil }
-            tokens.append(Token(key: key, text: value, quoted: true, column: start + 1))
+            tokens.append(Token(key: key, text: value, quoted: true, column: start + 1, source: (i + 1)..<(next - 1)))
             i = next
             done = true
             break
@@ -151,9 +156,10 @@ public enum Tokenizer {
       }
       if done || i == start { continue }
       if let key {
-        tokens.append(Token(key: key, text: text(wordStart..<i), quoted: false, column: start + 1))
+        tokens.append(
+          Token(key: key, text: text(wordStart..<i), quoted: false, column: start + 1, source: wordStart..<i))
       } else if i > wordStart {
-        tokens.append(Token(text: text(wordStart..<i), quoted: false, column: start + 1))
+        tokens.append(Token(text: text(wordStart..<i), quoted: false, column: start + 1, source: wordStart..<i))
       }
     }
     return tokens
@@ -186,7 +192,7 @@ public enum Tokenizer {
         let (text, next) = try quoted(chars, from: i)
         i = next
         try requireSeparator(chars, at: i)
-        tokens.append(Token(text: text, quoted: true, column: start + 1))
+        tokens.append(Token(text: text, quoted: true, column: start + 1, source: (start + 1)..<(next - 1)))
         continue
       }
       var word = ""
@@ -199,10 +205,12 @@ public enum Tokenizer {
           word = ""
           i += 1
           if i < chars.count, chars[i] == "\"" {
+            let quote = i
             let (text, next) = try quoted(chars, from: i)
             i = next
             try requireSeparator(chars, at: i)
-            tokens.append(Token(key: key, text: text, quoted: true, column: start + 1))
+            tokens.append(
+              Token(key: key, text: text, quoted: true, column: start + 1, source: (quote + 1)..<(next - 1)))
             key = nil
             word = ""
             break
@@ -217,9 +225,10 @@ public enum Tokenizer {
       }
       if i == start { continue }
       if let key {
-        tokens.append(Token(key: key, text: word, quoted: false, column: start + 1))
+        tokens.append(
+          Token(key: key, text: word, quoted: false, column: start + 1, source: (start + key.count + 1)..<i))
       } else if !word.isEmpty || i > start {
-        if !word.isEmpty { tokens.append(Token(text: word, quoted: false, column: start + 1)) }
+        if !word.isEmpty { tokens.append(Token(text: word, quoted: false, column: start + 1, source: start..<i)) }
       }
     }
     return tokens

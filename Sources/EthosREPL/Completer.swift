@@ -340,7 +340,11 @@ public struct Completer: Sendable {
     case .department: ids = state.departments
     case .segment: ids = Array(Set(state.customers.values.compactMap(\.segment)))
     case .anyId: ids = Array(state.owners.keys)
+    case .knownParty:
+      ids = employees.map(\.id) + state.customers.values.map(\.id) + state.partners.values.map(\.id)
     }
+    // Nothing more is recorded about a forgotten party (SPEC §13).
+    if !state.forgotten.isEmpty, reference != .anyId { ids = ids.filter { state.forgotten[$0] == nil } }
     return ids.sorted()
   }
 

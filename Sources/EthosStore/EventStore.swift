@@ -48,10 +48,24 @@ public protocol EventStore: AnyObject {
   /// Creates `name` sharing `parent`'s history up to `seq` (no copy).
   func createBranch(_ name: String, from parent: String, at seq: Int) throws(StoreError)
 
-  /// Appends `events` atomically after `expectedHead`, or throws
-  /// ``StoreError/Code/conflict`` when the branch head has moved.
+  /// Appends `events` atomically after `expectedHead`, with `keys`'s change
+  /// to the key table in the same transaction, or throws
+  /// ``StoreError/Code/conflict`` when the branch head has moved or a key
+  /// added is already held, different, by its party (then reload the keys
+  /// and seal again), and ``StoreError/Code/invalid`` when a key is added
+  /// for a forgotten party.
   @discardableResult
-  func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope]
+  func append(
+    _ events: [PendingEvent], to branch: String, expectedHead: Int, keys: KeyChange
+  ) throws(StoreError) -> [Envelope]
+
+  /// The key table (SPEC §13).
+  func partyKeys() throws(StoreError) -> PartyKeys
+
+  /// Changes the key table alone (an import's `--keys`, its forgotten
+  /// parties): ``StoreError/Code/invalid`` when a key added clashes with one
+  /// held or names a forgotten party, and nothing changes.
+  func changeKeys(_ change: KeyChange) throws(StoreError)
 
   /// Appends envelopes sealed elsewhere (an import) exactly as they are —
   /// same seqs, hashes, times and origins — atomically after `expectedHead`.
@@ -94,6 +108,12 @@ public protocol EventStore: AnyObject {
 
 extension EventStore {
   public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? { nil }
+
+  /// Appends `events` leaving the key table as it is.
+  @discardableResult
+  public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+    try append(events, to: branch, expectedHead: expectedHead, keys: .none)
+  }
 
   /// Collects the envelopes, then appends them at once (for stores in memory).
   public func appendSealed(
@@ -256,6 +276,17 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
   public static func branchExists(_ name: String) -> StoreError {
     StoreError(.branchExists, "branch '\(name)' already exists — 'switch \(name)' to use it, or pick another name")
+  }
+
+  /// A key restored for a party that holds another one already.
+  public static func keyClash(_ change: KeyChange, _ current: PartyKeys) -> StoreError {
+    let parties = change.added.compactMap { party, key in
+      current.keys[party].flatMap { $0 != key ? party : nil }
+    }
+    return StoreError(
+      .invalid,
+      "the key file does not match this store: it holds another key for \(parties.sorted().joined(separator: ", ")) "
+        + "— restore keys only into the store they were exported from (or a fresh import of its log)")
   }
 }
 

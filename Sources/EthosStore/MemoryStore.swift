@@ -20,6 +20,7 @@ public final class MemoryStore: EventStore {
   var lines: [String: Line] = ["main": Line(parent: nil, forkSeq: 0)]
   var order: [String] = ["main"]
   var snapshots: [String: [(seq: Int, version: Int, data: [UInt8])]] = [:]
+  var keyTable = PartyKeys()
 
   public init() {}
 
@@ -58,11 +59,15 @@ public final class MemoryStore: EventStore {
     order.append(name)
   }
 
-  public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+  public func append(
+    _ events: [PendingEvent], to branch: String, expectedHead: Int, keys: KeyChange
+  ) throws(StoreError) -> [Envelope] {
     lock.lock()
     defer { lock.unlock() }
     let head = try head(of: branch)
     guard head.seq == expectedHead else { throw .conflict(expected: expectedHead, actual: head.seq) }
+    if try keys.check(against: keyTable) { throw .conflict(expected: expectedHead, actual: head.seq) }
+    apply(keys)
     var previous = head.hash
     var sealed = [Envelope]()
     sealed.reserveCapacity(events.count)
@@ -73,6 +78,27 @@ public final class MemoryStore: EventStore {
     }
     lines[branch]?.events.append(contentsOf: sealed)
     return sealed
+  }
+
+  public func partyKeys() throws(StoreError) -> PartyKeys {
+    lock.lock()
+    defer { lock.unlock() }
+    return keyTable
+  }
+
+  public func changeKeys(_ change: KeyChange) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
+    if try change.check(against: keyTable) { throw .keyClash(change, keyTable) }
+    apply(change)
+  }
+
+  private func apply(_ change: KeyChange) {
+    for (party, key) in change.added { keyTable.keys[party] = key }
+    for party in change.forgotten {
+      keyTable.keys[party] = nil
+      keyTable.forgotten.insert(party)
+    }
   }
 
   public func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {

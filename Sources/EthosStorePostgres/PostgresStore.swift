@@ -260,7 +260,16 @@ public final class PostgresStore: EventStore {
         )
         """,
       ]
-    )
+    ),
+    // The key table (SPEC §13): each party's data key, outside the log, and
+    // the parties whose key `forget` destroyed.
+    (
+      "v2-party-keys",
+      [
+        "CREATE TABLE party_keys (party TEXT PRIMARY KEY, key BYTEA NOT NULL)",
+        "CREATE TABLE forgotten_parties (party TEXT PRIMARY KEY)",
+      ]
+    ),
   ]
 
   private func migrate() throws {
@@ -558,11 +567,14 @@ public final class PostgresStore: EventStore {
     }
   }
 
-  public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+  public func append(
+    _ events: [PendingEvent], to branch: String, expectedHead: Int, keys: KeyChange
+  ) throws(StoreError) -> [Envelope] {
     guard !events.isEmpty else { return [] }
-    return try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
+    let sealed = try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
       try transaction {
         let head = try lockHead(branch, expectedHead: expectedHead)
+        if !keys.isEmpty, try !apply(keys) { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
         var sealed = [Envelope]()
         sealed.reserveCapacity(events.count)
         var previous = head.hash
@@ -581,6 +593,59 @@ public final class PostgresStore: EventStore {
         return sealed
       }
     }
+    if !keys.forgotten.isEmpty { vacuumKeys() }
+    return sealed
+  }
+
+  public func partyKeys() throws(StoreError) -> PartyKeys {
+    try locked {
+      var table = PartyKeys()
+      for row in try run("SELECT party, key FROM party_keys") {
+        let cells = row.makeRandomAccess()
+        guard let party = try? cells[0].decode(String.self) else { continue }
+        table.keys[party] = (try? cells[1].decode(ByteBuffer.self)).map { Array($0.readableBytesView) } ?? []
+      }
+      for row in try run("SELECT party FROM forgotten_parties") {
+        if let party = try? row.makeRandomAccess()[0].decode(String.self) { table.forgotten.insert(party) }
+      }
+      return table
+    }
+  }
+
+  public func changeKeys(_ change: KeyChange) throws(StoreError) {
+    guard !change.isEmpty else { return }
+    try transaction {
+      if try !apply(change) { throw StoreError.keyClash(change, try partyKeys()) }
+    }
+    if !change.forgotten.isEmpty { vacuumKeys() }
+  }
+
+  /// Applies `change` inside the caller's transaction: `false` when a party
+  /// already holds another key (a concurrent writer's insert wins and this
+  /// one waits for it, then sees it here). Throws for a forgotten party.
+  private func apply(_ change: KeyChange) throws -> Bool {
+    for (party, key) in change.added {
+      if try queryOne("SELECT 1 FROM forgotten_parties WHERE party = \(party)", { _ in 1 }) != nil {
+        throw StoreError(
+          .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+      }
+      try run("INSERT INTO party_keys (party, key) VALUES (\(party), \(ByteBuffer(bytes: key))) ON CONFLICT DO NOTHING")
+      let stored = try queryOne("SELECT key FROM party_keys WHERE party = \(party)") {
+        Array(try $0[0].decode(ByteBuffer.self).readableBytesView)
+      }
+      if stored != key { return false }
+    }
+    for party in change.forgotten {
+      try run("DELETE FROM party_keys WHERE party = \(party)")
+      try run("INSERT INTO forgotten_parties (party) VALUES (\(party)) ON CONFLICT DO NOTHING")
+    }
+    return true
+  }
+
+  /// Rewrites the key table so a destroyed key's dead row is not left in
+  /// its file (SPEC §13). Best effort: it needs a moment's exclusive lock.
+  private func vacuumKeys() {
+    _ = try? locked { try execute("VACUUM FULL party_keys") }
   }
 
   public func appendSealed(_ envelopes: [Envelope], to branch: String, expectedHead: Int) throws(StoreError) {

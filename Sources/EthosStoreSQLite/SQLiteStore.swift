@@ -34,6 +34,8 @@ public final class SQLiteStore: EventStore {
     config.label = "ethos"
     config.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      // A forgotten party's key must not linger in freed pages (SPEC §13).
+      try db.execute(sql: "PRAGMA secure_delete = ON")
     }
     try SQLiteStore.checkRegularFile(path)
     // Closing any descriptor of a file drops every POSIX lock this process
@@ -187,6 +189,20 @@ public final class SQLiteStore: EventStore {
     // not either. Older rows have neither and are never used again (a cache).
     migrator.registerMigration("v3-snapshot-hashes") { db in
       try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN hash TEXT; ALTER TABLE snapshots ADD COLUMN digest TEXT")
+    }
+    // The key table (SPEC §13): each party's data key, outside the log, and
+    // the parties whose key `forget` destroyed.
+    migrator.registerMigration("v4-party-keys") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE party_keys (
+            party TEXT PRIMARY KEY NOT NULL,
+            key BLOB NOT NULL
+          );
+          CREATE TABLE forgotten_parties (
+            party TEXT PRIMARY KEY NOT NULL
+          );
+          """)
     }
     return migrator
   }
@@ -377,15 +393,23 @@ public final class SQLiteStore: EventStore {
     }
   }
 
-  public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+  public func append(
+    _ events: [PendingEvent], to branch: String, expectedHead: Int, keys: KeyChange
+  ) throws(StoreError) -> [Envelope] {
     guard !events.isEmpty else { return [] }
-    return try wrap {
+    let sealed: [Envelope] = try wrap {
       try queue.writeWithoutTransaction { db in
         var sealed = [Envelope]()
         sealed.reserveCapacity(events.count)
         try db.inTransaction(.immediate) {
           let head = try Self.head(db, branch)
           guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
+          if !keys.isEmpty {
+            if try keys.check(against: Self.partyKeys(db)) {
+              throw StoreError.conflict(expected: expectedHead, actual: head.seq)
+            }
+            try Self.apply(keys, db)
+          }
           let insert = try db.cachedStatement(sql: Self.insertSQL)
           var previous = head.hash
           for (offset, pending) in events.enumerated() {
@@ -399,6 +423,61 @@ public final class SQLiteStore: EventStore {
         }
         return sealed
       }
+    }
+    if !keys.forgotten.isEmpty { checkpointWAL() }
+    return sealed
+  }
+
+  public func partyKeys() throws(StoreError) -> PartyKeys {
+    try wrap { try queue.read { db in try Self.partyKeys(db) } }
+  }
+
+  public func changeKeys(_ change: KeyChange) throws(StoreError) {
+    guard !change.isEmpty else { return }
+    try wrap {
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          let current = try Self.partyKeys(db)
+          if try change.check(against: current) { throw StoreError.keyClash(change, current) }
+          try Self.apply(change, db)
+          return .commit
+        }
+      }
+    }
+    if !change.forgotten.isEmpty { checkpointWAL() }
+  }
+
+  static func partyKeys(_ db: Database) throws -> PartyKeys {
+    var table = PartyKeys()
+    // Read as raw values: a damaged row (a key stored as text, or of the
+    // wrong length) is kept as it is, for the keyring to report, not a trap.
+    for row in try Row.fetchAll(db, sql: "SELECT CAST(party AS TEXT), key FROM party_keys") {
+      guard let party = String.fromDatabaseValue(row[0] as DatabaseValue) else { continue }
+      switch (row[1] as DatabaseValue).storage {
+      case .blob(let data): table.keys[party] = Array(data)
+      default: table.keys[party] = []
+      }
+    }
+    table.forgotten = Set(try String.fetchAll(db, sql: "SELECT party FROM forgotten_parties"))
+    return table
+  }
+
+  static func apply(_ change: KeyChange, _ db: Database) throws {
+    for (party, key) in change.added {
+      try db.execute(sql: "INSERT OR IGNORE INTO party_keys (party, key) VALUES (?, ?)", arguments: [party, Data(key)])
+    }
+    for party in change.forgotten {
+      try db.execute(sql: "DELETE FROM party_keys WHERE party = ?", arguments: [party])
+      try db.execute(sql: "INSERT OR IGNORE INTO forgotten_parties (party) VALUES (?)", arguments: [party])
+    }
+  }
+
+  /// Moves the WAL into the database file and empties it, so a destroyed
+  /// key survives in neither (secure_delete zeroes it in the file). Best
+  /// effort: a reader holding an old snapshot keeps the WAL until it ends.
+  private func checkpointWAL() {
+    _ = try? queue.writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
     }
   }
 

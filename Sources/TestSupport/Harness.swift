@@ -14,9 +14,12 @@ public final class Harness {
   /// The wall time tests freeze `recordedAt` and `clock live` at.
   public static let frozenNow = Timestamp(year: 2021, month: 6, day: 1)
 
+  /// Keys and nonces come from a fixed seed (``SeededKeys``): two harnesses
+  /// running the same statements seal them alike, so their hashes agree.
   public init(store: any EventStore = MemoryStore(), actor: String = "tester") throws {
     self.store = store
-    session = try Session(store: store, actor: actor, wall: FixedClock(Harness.frozenNow), console: console)
+    session = try Session(
+      store: store, actor: actor, wall: FixedClock(Harness.frozenNow), console: console, random: SeededKeys())
   }
 
   /// Runs each line as the REPL would; returns what they printed.

@@ -27,7 +27,65 @@ public enum StoreConformance {
     ("sealed import refuses a broken chain", sealedImportRefusesABrokenChain),
     ("errors map to the same codes", errorsMapToTheSameCodes),
     ("concurrent appends never fork", concurrentAppendsNeverFork),
+    ("keys are stored with their events", keysAreStoredWithTheirEvents),
+    ("forgetting destroys a key for good", forgettingDestroysAKey),
   ]
+
+  // MARK: keys (SPEC §13)
+
+  static func isConflict(_ code: StoreError.Code?) -> Bool {
+    if case .conflict? = code { return true }
+    return false
+  }
+
+  static func key(_ byte: UInt8) -> [UInt8] { [UInt8](repeating: byte, count: PartyKeys.keyLength) }
+
+  static func keysAreStoredWithTheirEvents(_ make: Make, _ reopen: Reopen) throws {
+    let store = try make()
+    try require(try store.partyKeys() == PartyKeys(), "a new store holds keys")
+    try store.append(pending(1), to: "main", expectedHead: 0, keys: KeyChange(added: ["c0": key(1)]))
+    let other = try reopen(store)
+    try require(try other.partyKeys().keys == ["c0": key(1)], "a key appended with its event is not read back")
+    // The same key again is no change; another key for the party is a conflict
+    // (the writer reloads and seals again), and nothing of that write lands.
+    try store.append(pending(1, start: 1), to: "main", expectedHead: 1, keys: KeyChange(added: ["c0": key(1)]))
+    let clash = code { () throws(StoreError) in
+      try store.append(
+        pending(1, start: 2), to: "main", expectedHead: 2, keys: KeyChange(added: ["c0": key(2), "c2": key(3)]))
+    }
+    try require(isConflict(clash), "another key for a party with one is \(String(describing: clash)), not a conflict")
+    try require(try store.head(of: "main").seq == 2, "a write whose key clashed appended its events")
+    try require(try other.partyKeys().keys == ["c0": key(1)], "a write whose key clashed stored its other keys")
+    // Restoring keys alone (an import's --keys): the same is fine, another is refused.
+    try store.changeKeys(KeyChange(added: ["c0": key(1), "c9": key(9)]))
+    try require(try other.partyKeys().keys == ["c0": key(1), "c9": key(9)], "restored keys are not read back")
+    let restoreClash = code { () throws(StoreError) in try store.changeKeys(KeyChange(added: ["c0": key(7)])) }
+    try require(restoreClash == .invalid, "restoring another key for a party is \(String(describing: restoreClash))")
+  }
+
+  static func forgettingDestroysAKey(_ make: Make, _ reopen: Reopen) throws {
+    let store = try make()
+    try store.append(pending(2), to: "main", expectedHead: 0, keys: KeyChange(added: ["c0": key(1), "c1": key(2)]))
+    try store.append(pending(1, start: 2), to: "main", expectedHead: 2, keys: KeyChange(forgotten: ["c0"]))
+    let other = try reopen(store)
+    let table = try other.partyKeys()
+    try require(table.keys == ["c1": key(2)], "a forgotten party's key is still held: \(table.keys.keys.sorted())")
+    try require(table.forgotten == ["c0"], "the forgotten party is not marked: \(table.forgotten)")
+    // A forgotten party never gets a key again, by a write or a restore.
+    let again = code { () throws(StoreError) in
+      try store.append(pending(1, start: 3), to: "main", expectedHead: 3, keys: KeyChange(added: ["c0": key(5)]))
+    }
+    try require(again == .invalid, "a key for a forgotten party was \(String(describing: again)), not refused")
+    try require(try store.head(of: "main").seq == 3, "a write with a key for a forgotten party appended")
+    let restored = code { () throws(StoreError) in try store.changeKeys(KeyChange(added: ["c0": key(5)])) }
+    try require(restored == .invalid, "restoring a forgotten party's key was \(String(describing: restored))")
+    // A forgetting whose append conflicts destroys nothing.
+    let stale = code { () throws(StoreError) in
+      try store.append(pending(1, start: 4), to: "main", expectedHead: 1, keys: KeyChange(forgotten: ["c1"]))
+    }
+    try require(isConflict(stale), "a stale forgetting was \(String(describing: stale))")
+    try require(try other.partyKeys().keys == ["c1": key(2)], "a forgetting that did not append destroyed a key")
+  }
 
   // MARK: helpers
 

@@ -41,7 +41,8 @@ public enum Transcripts {
   /// frozen wall clock, and returns what a person would have seen.
   public static func run(_ name: String, store: any EventStore = MemoryStore()) throws -> String {
     let console = CapturingConsole()
-    let session = try Session(store: store, actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console)
+    let session = try Session(
+      store: store, actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console, random: SeededKeys())
     session.echo = true
     session.runScript(path: root + "/Snapshots/" + name, displayName: name)
     return console.text

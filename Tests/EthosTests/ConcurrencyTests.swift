@@ -26,10 +26,14 @@ final class InterferingStore: EventStore {
   func createBranch(_ name: String, from parent: String, at seq: Int) throws(StoreError) {
     try base.createBranch(name, from: parent, at: seq)
   }
-  func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
+  func append(
+    _ events: [PendingEvent], to branch: String, expectedHead: Int, keys: KeyChange
+  ) throws(StoreError) -> [Envelope] {
     if !interference.isEmpty { interference.removeFirst()() }
-    return try base.append(events, to: branch, expectedHead: expectedHead)
+    return try base.append(events, to: branch, expectedHead: expectedHead, keys: keys)
   }
+  func partyKeys() throws(StoreError) -> PartyKeys { try base.partyKeys() }
+  func changeKeys(_ change: KeyChange) throws(StoreError) { try base.changeKeys(change) }
   func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
     try base.read(branch, from: from, to: to, body)
   }
@@ -244,6 +248,8 @@ final class InterferingStore: EventStore {
     var env = ProcessInfo.processInfo.environment
     env["ETHOS_NOW"] = "2021-06-01T12:00"
     env["NO_COLOR"] = "1"
+    // Stored statements are compared with the script's lines: in clear.
+    env["ETHOS_ENVELOPE_VERSION"] = "1"
     process.environment = env
     FileManager.default.createFile(atPath: stdout, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))

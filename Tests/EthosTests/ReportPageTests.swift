@@ -16,7 +16,8 @@ import Testing
   static func session(running script: String?) throws -> (Session, CapturingConsole) {
     let console = CapturingConsole()
     let session = try Session(
-      store: MemoryStore(), actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console)
+      store: MemoryStore(), actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console,
+      random: SeededKeys())
     if let script { session.runScript(path: Transcripts.root + "/Snapshots/" + script, displayName: script) }
     return (session, console)
   }

@@ -71,6 +71,7 @@ import Testing
             origin: e.origin, command: e.command, data: e.data))
       }
       try copy.append(pending, to: "main", expectedHead: 0)
+      try copy.changeKeys(KeyChange(added: try store.partyKeys().keys))
       let short = try Harness(store: copy)
       var queries = Self.queries
       if let id = try short.json("employees all")["items"]?.arrayValue?.first?["id"]?.stringValue {
@@ -130,7 +131,7 @@ import Testing
   @Test func theSnapshotEncodingKnowsEveryField() {
     let t = Timestamp(seconds: 0)
     let fields: [(String, Any, Int)] = [
-      ("State", State(), 20), ("CultureTally", CultureTally(), 18), ("MatrixTally", MatrixTally(), 5),
+      ("State", State(), 21), ("CultureTally", CultureTally(), 18), ("MatrixTally", MatrixTally(), 5),
       ("Tally", Tally(), 3),
       (
         "Employee",

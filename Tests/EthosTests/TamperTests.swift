@@ -56,7 +56,9 @@ struct Tamper: Sendable, CustomTestStringConvertible {
     let path = dir + "/base.sqlite"
     guard
       let run = try? EthosProcess.run(
-        ["--store", path, "--actor", "auditor"], stdin: script, environment: ["ETHOS_NOW": "2021-06-01T12:00"]),
+        ["--store", path, "--actor", "auditor"], stdin: script,
+        // In clear, so the tampering below can edit a name in place.
+        environment: ["ETHOS_NOW": "2021-06-01T12:00", "ETHOS_ENVELOPE_VERSION": "1"]),
       run.status == 0,
       (try? EthosProcess.sqlite3(path, "PRAGMA wal_checkpoint(TRUNCATE);")) != nil
     else { return nil }

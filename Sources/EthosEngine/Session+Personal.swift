@@ -1,0 +1,73 @@
+import EthosDomain
+import EthosLanguage
+import EthosStore
+
+/// Personal data (SPEC §13): sealed as it is written, shown as it is read.
+extension Session {
+  /// `events` with every personal field sealed under its party's key, and
+  /// the statement text to store with them, its personal words sealed in
+  /// place (the same parties' keys), so nothing personal is stored in clear.
+  func sealPersonal(_ events: [Event], line: String) throws(EngineError) -> (events: [Event], command: String) {
+    let command = line.trimmingSpaces
+    guard sealsPersonalData else { return (events, command) }
+    var registered = Set<String>()
+    for case .customerRegistered(let id, _, _, _) in events { registered.insert(id) }
+    let customers = state.customers
+    let isCustomer = { (id: String) in customers[id] != nil || registered.contains(id) }
+    var fields: [(value: String, party: String)] = []
+    for event in events { fields += event.personalFields(isCustomer: isCustomer) }
+    guard !fields.isEmpty else { return (events, command) }
+    // A party of the log with no key here: another process may have made it.
+    if fields.contains(where: { !keyring.hasKey($0.party) && state.owners[$0.party] != nil }) { reloadKeys() }
+    do {
+      let keyring = self.keyring
+      let sealed = try events.map { event in
+        try event.mappingPersonal(isCustomer: isCustomer) { value, party in try keyring.seal(value, for: party) }
+      }
+      return (sealed, try sealWords(of: command, fields: fields, ids: Set(events.flatMap(\.ids))))
+    } catch let error as StoreError {
+      keyring.discardPending()
+      throw EngineError(error.message)
+    } catch {
+      keyring.discardPending()
+      throw EngineError("\(error)")
+    }
+  }
+
+  /// `command` with each word that holds a personal value sealed where it is
+  /// written (quotes and escapes kept outside and inside the seal, so the
+  /// revealed text is the statement as typed). A word that is an id of the
+  /// statement stays in clear unless quoted; the verb always does.
+  private func sealWords(
+    of command: String, fields: [(value: String, party: String)], ids: Set<String>
+  ) throws(StoreError) -> String {
+    var owner: [String: String] = [:]
+    for field in fields where owner[field.value] == nil { owner[field.value] = field.party }
+    guard let tokens = try? Tokenizer.tokenize(command) else {
+      // It parsed a moment ago; if it did not, keep none of it in clear.
+      return try keyring.seal(command, for: fields[0].party)
+    }
+    var characters = Array(command)
+    for token in tokens.dropFirst().reversed() {
+      guard let party = owner[token.text], token.quoted || !ids.contains(token.text),
+        !token.source.isEmpty, token.source.upperBound <= characters.count
+      else { continue }
+      let written = String(characters[token.source])
+      characters.replaceSubrange(token.source, with: Array(try keyring.seal(written, for: party)))
+    }
+    return String(characters)
+  }
+
+  /// Takes the store's key table (keys another process made, parties it forgot).
+  func reloadKeys() {
+    if let table = try? store.partyKeys() { keyring.load(table) }
+  }
+
+  /// After `forget ID`: says plainly what could not be erased, when ID was
+  /// recorded before personal data was sealed (envelope version 1).
+  func noteClearData(of id: String) {
+    let name = state.employees[id]?.name ?? state.customers[id]?.name ?? state.partners[id]?.name
+    guard let name, Sealed.parse(name) == nil else { return }
+    emitText(Notice.clearDataRemains(id))
+  }
+}

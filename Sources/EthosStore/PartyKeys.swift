@@ -1,0 +1,211 @@
+import Crypto
+import EthosDomain
+import EthosJSON
+import Foundation
+
+/// The key table (SPEC §13): one random data key per party, kept outside
+/// the event log, and the parties whose key was destroyed by `forget`.
+public struct PartyKeys: Sendable, Equatable {
+  /// Party id to its 32-byte AES-256 key.
+  public var keys: [String: [UInt8]]
+  public var forgotten: Set<String>
+
+  public init(keys: [String: [UInt8]] = [:], forgotten: Set<String> = []) {
+    self.keys = keys
+    self.forgotten = forgotten
+  }
+
+  /// Bytes in a data key (AES-256).
+  public static let keyLength = 32
+}
+
+/// What one write changes in the key table, in the transaction of its events.
+public struct KeyChange: Sendable, Equatable {
+  /// New keys: stored unless the party already has one (the same one is
+  /// fine; another is a conflict, so the writer reloads and seals again).
+  public var added: [String: [UInt8]]
+  /// Parties whose key is destroyed now, for good.
+  public var forgotten: [String]
+
+  public init(added: [String: [UInt8]] = [:], forgotten: [String] = []) {
+    self.added = added
+    self.forgotten = forgotten
+  }
+
+  public var isEmpty: Bool { added.isEmpty && forgotten.isEmpty }
+
+  public static let none = KeyChange()
+
+  /// Checks `self` against the table as it stands: the parties it adds keys
+  /// for that already hold another key (a conflict), or the error when one
+  /// of them was forgotten.
+  public func check(against current: PartyKeys) throws(StoreError) -> Bool {
+    var clash = false
+    for (party, key) in added {
+      if current.forgotten.contains(party) {
+        throw StoreError(
+          .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+      }
+      if let existing = current.keys[party], existing != key { clash = true }
+    }
+    return clash
+  }
+}
+
+/// Where new keys and nonces come from: the system's CSPRNG, or a seeded
+/// sequence in tests (golden transcripts show hashes, which cover ciphertext).
+public protocol RandomSource: AnyObject {
+  func bytes(_ count: Int) -> [UInt8]
+}
+
+/// The operating system's cryptographically secure generator.
+public final class SystemRandom: RandomSource {
+  public init() {}
+
+  public func bytes(_ count: Int) -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+  }
+}
+
+/// Seals personal fields under their party's key and reveals them again
+/// (SPEC §13): AES-256-GCM with a random 96-bit nonce, the party id as
+/// associated data (a token moved to another party does not open).
+public final class Keyring {
+  public private(set) var keys: [String: SymmetricKey] = [:]
+  public private(set) var forgotten: Set<String> = []
+  /// Keys made by this session and not yet stored.
+  public private(set) var pending: [String: [UInt8]] = [:]
+  /// Keys whose bytes are not a usable key (a damaged key table).
+  public private(set) var damaged: Set<String> = []
+  let random: any RandomSource
+
+  public init(_ table: PartyKeys = PartyKeys(), random: any RandomSource = SystemRandom()) {
+    self.random = random
+    load(table)
+  }
+
+  /// Replaces what is known with the store's table (keys made but not yet
+  /// stored are kept).
+  public func load(_ table: PartyKeys) {
+    keys = [:]
+    damaged = []
+    for (party, bytes) in table.keys {
+      if bytes.count == PartyKeys.keyLength { keys[party] = SymmetricKey(data: bytes) } else { damaged.insert(party) }
+    }
+    forgotten = table.forgotten
+    for party in pending.keys where keys[party] == nil && !forgotten.contains(party) {
+      keys[party] = SymmetricKey(data: pending[party]!)
+    }
+  }
+
+  public func hasKey(_ party: String) -> Bool { keys[party] != nil }
+
+  /// Makes a key for `party` (held as pending until `stored()`).
+  func makeKey(_ party: String) -> SymmetricKey {
+    let bytes = random.bytes(PartyKeys.keyLength)
+    pending[party] = bytes
+    let key = SymmetricKey(data: bytes)
+    keys[party] = key
+    return key
+  }
+
+  /// The pending keys have been stored (or dropped with their write).
+  public func stored() { pending = [:] }
+
+  /// Drops pending keys (their write was rolled back).
+  public func discardPending() {
+    for party in pending.keys { keys[party] = nil }
+    pending = [:]
+  }
+
+  /// `party`'s key is gone for good.
+  public func forget(_ party: String) {
+    keys[party] = nil
+    pending[party] = nil
+    forgotten.insert(party)
+  }
+
+  /// `text` sealed under `party`'s key (made now if it has none). Throws
+  /// when the party was forgotten.
+  public func seal(_ text: String, for party: String) throws(StoreError) -> String {
+    if forgotten.contains(party) {
+      throw StoreError(
+        .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+    }
+    let key = keys[party] ?? makeKey(party)
+    let nonce: AES.GCM.Nonce
+    do { nonce = try AES.GCM.Nonce(data: random.bytes(12)) } catch { preconditionFailure("a 12-byte nonce") }
+    guard let box = try? AES.GCM.seal(Array(text.utf8), using: key, nonce: nonce, authenticating: Array(party.utf8)),
+      let combined = box.combined
+    else { preconditionFailure("AES-GCM sealing cannot fail with a 32-byte key and a 12-byte nonce") }
+    return Sealed.token(party: party, ciphertext: Keyring.base64URL(combined))
+  }
+
+  /// What a reader sees of a sealed field.
+  public enum Reading: Sendable, Equatable {
+    case text(String)
+    /// The party's key was destroyed by `forget`.
+    case forgotten
+    /// No key for it here (a copy imported without `--keys`).
+    case unavailable
+    /// The key does not open it (damaged, or another log's key).
+    case unreadable
+  }
+
+  public func open(_ part: Sealed.Part) -> Reading {
+    if forgotten.contains(part.party) { return .forgotten }
+    guard let key = keys[part.party] else { return .unavailable }
+    guard let combined = Keyring.unbase64URL(part.ciphertext),
+      let box = try? AES.GCM.SealedBox(combined: combined),
+      let plain = try? AES.GCM.open(box, using: key, authenticating: Array(part.party.utf8))
+    else { return .unreadable }
+    return .text(String(decoding: plain, as: UTF8.self))
+  }
+
+  /// `text` with every sealed field shown: its plaintext, or `(forgotten)`,
+  /// `(not available)` or `(unreadable)`.
+  public func reveal(_ text: String) -> String {
+    Sealed.replacing(in: text) { part in
+      var shown: String
+      switch open(part) {
+      case .text(let plain): shown = plain
+      case .forgotten: shown = "(forgotten)"
+      case .unavailable: shown = "(not available)"
+      case .unreadable: shown = "(unreadable)"
+      }
+      if let limit = part.clip, shown.count > limit { shown = String(shown.prefix(limit - 1)) + "…" }
+      return shown
+    }
+  }
+
+  /// A document with every sealed field shown (see `reveal(_:)`).
+  public func reveal(_ json: JSON) -> JSON {
+    switch json {
+    case .string(let text): return Sealed.contains(text) ? .string(reveal(text)) : json
+    case .array(let items): return .array(items.map(reveal))
+    case .object(let object):
+      return .object(JSONObject(object.pairs.map { ($0.key, reveal($0.value)) }))
+    default: return json
+    }
+  }
+
+  /// Whether `party`'s key opens `token` (an import's `--keys` check).
+  public func opens(_ token: String) -> Bool {
+    guard let part = Sealed.parse(token), case .text = open(part) else { return false }
+    return true
+  }
+
+  static func base64URL(_ bytes: Data) -> String {
+    var text = bytes.base64EncodedString()
+    text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    while text.hasSuffix("=") { text.removeLast() }
+    return text
+  }
+
+  static func unbase64URL(_ text: String) -> Data? {
+    var base = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while base.count % 4 != 0 { base += "=" }
+    return Data(base64Encoded: base)
+  }
+}
