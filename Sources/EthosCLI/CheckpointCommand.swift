@@ -46,11 +46,13 @@ struct CheckpointCommand: ParsableCommand {
     do throws(CheckpointError) {
       let location = try SigningKey.location(
         option: key, environment: Environment.get("ETHOS_SIGNING_KEY"), home: Environment.home)
-      let signing = try SigningKey.load(
-        path: location.path, source: location.source, create: createKey || location.source == .defaultLocation)
-      if signing.created { console.err(CheckpointNotice.keyCreated(signing)) }
-      let checkpoint = try Checkpoint.take(
-        store, branch: options.branch, time: Environment.wallClock.now().time, key: signing.key)
+      let create = createKey || location.source == .defaultLocation
+      let checkpoint = try Checkpoint.take(store, branch: options.branch, time: Environment.wallClock.now().time) {
+        () throws(CheckpointError) in
+        let signing = try SigningKey.load(path: location.path, source: location.source, create: create)
+        if signing.created { console.err(CheckpointNotice.keyCreated(signing)) }
+        return signing.key
+      }
       console.outPart(checkpoint.text)
       console.flush()
     } catch {

@@ -3,19 +3,26 @@ import EthosDomain
 import EthosStore
 
 extension Checkpoint {
-  /// Signs where `branch` of `store` ends now, at `time`.
+  /// Signs where `branch` of `store` ends now, at `time`, with the key
+  /// `key` returns.
   ///
   /// Refuses an empty branch (there is no head to vouch for) and a branch
   /// whose chain does not verify: a checkpoint vouches for every event up
-  /// to its head, so it is never signed over a damaged log.
+  /// to its head, so it is never signed over a damaged log. `key` is called
+  /// after the cheap check of the head and before the whole chain is read:
+  /// no key is made for an empty branch, and a key that cannot be used is
+  /// reported before a long verification.
   public static func take(
-    _ store: any EventStore, branch: String, time: Timestamp, key: Curve25519.Signing.PrivateKey
+    _ store: any EventStore, branch: String, time: Timestamp,
+    key: () throws(CheckpointError) -> Curve25519.Signing.PrivateKey
   ) throws(CheckpointError) -> Checkpoint {
     let head: Head
     let first: Envelope?
+    let signingKey: Curve25519.Signing.PrivateKey
     do {
       head = try store.head(of: branch)
       guard head.seq > 0 else { throw CheckpointError.emptyBranch(branch) }
+      signingKey = try key()
       if let broken = try store.verify(branch) { throw CheckpointError.chainBroken(branch, broken) }
       first = try store.event(branch, seq: 1)
     } catch let error as CheckpointError {
@@ -26,7 +33,7 @@ extension Checkpoint {
       throw CheckpointError(.store, String(describing: error))
     }
     guard let first else { throw .emptyBranch(branch) }
-    return try signed(log: first.hash, branch: branch, head: head, time: time, key: key)
+    return try signed(log: first.hash, branch: branch, head: head, time: time, key: signingKey)
   }
 
   /// Checks this checkpoint against `store`: its signature (and signer,
