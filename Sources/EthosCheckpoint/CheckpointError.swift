@@ -47,6 +47,11 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
     "cannot find your home directory for ~/.config/ethos/signing.key — set $HOME, or name a key file "
       + "with --key FILE or $ETHOS_SIGNING_KEY")
 
+  static let keyInEnvironment = CheckpointError(
+    .unusable,
+    "$ETHOS_SIGNING_KEY holds what looks like a key, not the path of a key file — put the key in a file "
+      + "of mode 0600 and set $ETHOS_SIGNING_KEY to its path")
+
   static func keyMissing(_ path: String, namedBy source: String) -> CheckpointError {
     CheckpointError(
       .unusable,

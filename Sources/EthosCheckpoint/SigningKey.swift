@@ -52,7 +52,13 @@ public struct SigningKey {
     path: String, source: Source
   ) {
     if let option, !option.isEmpty { return (option, .option) }
-    if let environment, !environment.isEmpty { return (environment, .environment) }
+    if let environment, !environment.isEmpty {
+      // A key pasted into the variable is refused without being echoed.
+      if environment.contains(where: \.isNewline) || Hex.decode(String(environment.trimmed))?.count == 32 {
+        throw .keyInEnvironment
+      }
+      return (environment, .environment)
+    }
     guard let home, !home.isEmpty else { throw .noHome }
     return ((home.hasSuffix("/") ? String(home.dropLast()) : home) + "/.config/ethos/signing.key", .defaultLocation)
   }

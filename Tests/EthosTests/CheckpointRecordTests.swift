@@ -316,6 +316,13 @@ import Testing
         "/h/.config/ethos/signing.key", SigningKey.Source.defaultLocation
       ))
     #expect(throws: CheckpointError.noHome) { try SigningKey.location(option: nil, environment: nil, home: nil) }
+    // A key pasted into the variable instead of a path is refused, not echoed in a "no such file" message.
+    let key = Hex.encode(Array(Curve25519.Signing.PrivateKey().rawRepresentation))
+    for value in [key, key.uppercased(), SigningKey.text(of: Self.key)] {
+      #expect(throws: CheckpointError.keyInEnvironment) {
+        try SigningKey.location(option: nil, environment: value, home: "/h")
+      }
+    }
   }
 }
 
