@@ -94,6 +94,13 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Signed checkpoints (SPEC §14): the record, its parsing, Ed25519
+    // signing keys and the check of a checkpoint against a log.
+    .target(
+      name: "EthosCheckpoint",
+      dependencies: ["EthosDomain", "EthosStore", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict
+    ),
     .target(
       name: "EthosEngine",
       dependencies: [
@@ -107,7 +114,7 @@ let package = Package(
     .target(
       name: "EthosCLI",
       dependencies: [
-        "EthosEngine", "EthosREPL", "EthosStore", "EthosStoreSQLite", "EthosStorePostgres",
+        "EthosEngine", "EthosREPL", "EthosStore", "EthosStoreSQLite", "EthosStorePostgres", "EthosCheckpoint",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -123,7 +130,7 @@ let package = Package(
       dependencies: [
         "TestSupport", "EthosEngine", "EthosStore", "EthosStoreSQLite", "EthosStorePostgres", "EthosDomain",
         "EthosLanguage", "EthosJSON", "EthosProjections", "EthosREPL", "EthosCLI", "EthosCharts", "EthosReport",
-        "EthosImport",
+        "EthosImport", "EthosCheckpoint",
         .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
       ],
       swiftSettings: strict

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EthosCheckpoint
 import EthosEngine
 import EthosLanguage
 import EthosREPL
@@ -30,8 +31,8 @@ public struct EthosCommand: ParsableCommand {
       """,
     version: "ethos 0.1.0",
     subcommands: [
-      Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, ReportCommand.self,
-      ImportCSV.self, Follow.self,
+      Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, CheckpointCommand.self,
+      ReportCommand.self, ImportCSV.self, Follow.self,
     ],
     defaultSubcommand: Interactive.self
   )
@@ -214,48 +215,104 @@ struct QueryCommand: ParsableCommand {
   }
 }
 
-/// `ethos verify`: recompute the hash chain.
+/// `ethos verify [--all] [--checkpoint FILE]… [--signer KEY]`: recompute the
+/// hash chain, and hold the log to signed checkpoints (SPEC §14).
 struct Verify: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Recompute the hash chain of a branch.")
+  static let configuration = CommandConfiguration(
+    abstract: "Recompute the hash chain of a branch, and check signed checkpoints against it.",
+    discussion: """
+      With --checkpoint FILE (repeatable; - reads standard input), also checks each checkpoint: its signature, \
+      that it is a checkpoint of this log, and that its branch still has the event at its seq with its hash \
+      (which a log cut short, or rewritten with its chain recomputed, no longer has). A checkpoint names its \
+      branch: that branch is checked, and its chain verified (--all: every branch). Exit 1 when a check fails, \
+      2 when a checkpoint file cannot be read or is not a checkpoint.
+      """)
 
   @Flag(help: "Verify every branch, not just --branch.")
   var all = false
 
+  @Option(
+    name: .customLong("checkpoint"),
+    help: ArgumentHelp("A checkpoint written by 'ethos checkpoint' to hold the log to (repeatable).", valueName: "file")
+  )
+  var checkpoints: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Accept only checkpoints signed by this public key (the 64 hex digits of a trusted checkpoint's "
+        + "'public-key' line).", valueName: "key"))
+  var signer: String?
+
   @OptionGroup var options: StoreOptions
+
+  func validate() throws {
+    if signer != nil, checkpoints.isEmpty { throw ValidationError("--signer needs --checkpoint FILE") }
+  }
 
   /// Opens the store without the head check and without folding any event,
   /// so a damaged store gets the seq it breaks at (exit 1), not a refusal to open.
   func run() throws {
+    // Every checkpoint is read before the store is touched: a file that is
+    // not a checkpoint is bad usage, whatever the log holds.
+    var loaded = [(name: String, checkpoint: Checkpoint)]()
+    var trusted: [UInt8]?
+    do throws(CheckpointError) {
+      if let signer { trusted = try Checkpoint.publicKey(hex: signer) }
+      for path in checkpoints {
+        loaded.append((path == "-" ? "standard input" : path, try Checkpoint.read(path: path)))
+      }
+    } catch {
+      Exit.fail(error.message, code: error.exitStatus)
+    }
+    // A checkpoint names its branch; a --branch other than the default must agree.
+    if !all, options.branch != "main" {
+      for (name, checkpoint) in loaded where checkpoint.branch != options.branch {
+        Exit.fail(
+          "checkpoint '\(name)' is of branch '\(checkpoint.branch)', not '\(options.branch)' — drop --branch: "
+            + "a checkpoint is checked against the branch it names", code: .usage)
+      }
+    }
     let store = try options.openStore(checkingHeads: false, mustExist: true)
     let console = StandardConsole()
-    if all {
-      // Every branch, each on its line; exit 1 when any fails.
-      let names: [String]
-      do { names = try store.branches().map(\.name) } catch { Exit.fail(error.message, code: .storeFailure) }
-      var status = ExitStatus.success
-      for name in names {
-        do throws(EngineError) {
-          console.out(try Session.verify(store, branch: name))
-        } catch {
-          console.err("error: " + error.message)
-          status = error.storeFailure ? .storeFailure : (status == .storeFailure ? status : .failure)
-        }
+    var status = ExitStatus.success
+    func failed(_ failure: ExitStatus) {
+      if status != .storeFailure { status = failure }
+    }
+    for (name, checkpoint) in loaded {
+      do throws(CheckpointError) {
+        console.out(try checkpoint.check(store, name: name, trustedSigner: trusted))
+      } catch {
+        console.err("error: " + error.message)
+        failed(error.exitStatus)
       }
-      console.flush()
-      throw ExitCode(status.rawValue)
     }
-    do {
-      _ = try store.head(of: options.branch)
-    } catch {
-      // As for every other subcommand: an unknown branch is bad usage.
-      Exit.fail(error.message, code: error.code == .unknownBranch ? .usage : .storeFailure)
+    let names: [String]
+    if all {
+      do { names = try store.branches().map(\.name) } catch { Exit.fail(error.message, code: .storeFailure) }
+    } else if loaded.isEmpty {
+      do {
+        _ = try store.head(of: options.branch)
+      } catch {
+        // As for every other subcommand: an unknown branch is bad usage.
+        Exit.fail(error.message, code: error.code == .unknownBranch ? .usage : .storeFailure)
+      }
+      names = [options.branch]
+    } else {
+      // The chains of the checkpoints' branches (one whose branch is gone said so above).
+      var unique = [String]()
+      for (_, checkpoint) in loaded where !unique.contains(checkpoint.branch) { unique.append(checkpoint.branch) }
+      names = unique.filter { (try? store.branch($0)) != nil }
     }
-    do throws(EngineError) {
-      console.out(try Session.verify(store, branch: options.branch))
-      console.flush()
-    } catch {
-      Exit.fail(error.message, code: error.storeFailure ? .storeFailure : .failure)
+    for name in names {
+      do throws(EngineError) {
+        console.out(try Session.verify(store, branch: name))
+      } catch {
+        console.err("error: " + error.message)
+        failed(error.storeFailure ? .storeFailure : .failure)
+      }
     }
+    console.flush()
+    throw ExitCode(status.rawValue)
   }
 }
 
