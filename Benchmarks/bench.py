@@ -86,21 +86,36 @@ def remove(store):
             os.remove(store + suffix)
 
 
+# Personal data in clear, as before it was sealed (SPEC §17: sealing must cost
+# at most 1.5× of ingest and rebuild against this, measured in the same run).
+CLEAR = dict(os.environ, ETHOS_ENVELOPE_VERSION="1")
+
+
 def bench_size(n):
     script = workload(n)
     store = os.path.join(OUT, "ethos-%d.sqlite" % n)
+    clear = os.path.join(OUT, "ethos-%d-v1.sqlite" % n)
     ingest, rebuild, rss, opens, p50s, p99s = [], [], [], [], [], []
+    ingest_v1, rebuild_v1 = [], []
     events = 0
+    # Sealed and clear runs alternate, so the machine's load falls on both alike.
     for _ in range(RUNS):
         remove(store)
         wall, _, _, _ = timed(ethos("run", script, "--store", store), stdout=subprocess.DEVNULL)
         events = events_in(store)
         ingest.append(events / wall)
+        remove(clear)
+        wall, _, _, _ = timed(ethos("run", script, "--store", clear), stdout=subprocess.DEVNULL, env=CLEAR)
+        ingest_v1.append(events_in(clear) / wall)
     for _ in range(RUNS):
         drop_snapshots(store)
         wall, peak, _, _ = timed(ethos("query", "matrix", "--format", "json", "--store", store))
         rebuild.append(events / wall)
         rss.append(peak)
+        drop_snapshots(clear)
+        wall, _, _, _ = timed(ethos("query", "matrix", "--format", "json", "--store", clear), env=CLEAR)
+        rebuild_v1.append(events / wall)
+    remove(clear)
     timed(ethos("query", "matrix", "--format", "json", "--store", store))  # leaves a snapshot if any
     for _ in range(RUNS):
         wall, _, _, _ = timed(ethos("query", "matrix", "--format", "json", "--store", store))
@@ -121,7 +136,8 @@ def bench_size(n):
     row = {"size": n, "events": events, "ingest": statistics.median(ingest),
            "rebuild": statistics.median(rebuild), "open_ms": statistics.median(opens),
            "fold": events / max(1e-9, rebuild_s - open_s),
-           "p50_ms": statistics.median(p50s), "p99_ms": statistics.median(p99s), "rss_mb": max(rss)}
+           "p50_ms": statistics.median(p50s), "p99_ms": statistics.median(p99s), "rss_mb": max(rss),
+           "ingest_v1": statistics.median(ingest_v1), "rebuild_v1": statistics.median(rebuild_v1)}
     if n in PEER_SIZES:
         db = os.path.join(OUT, "peer-%d.sqlite" % n)
         proc = subprocess.run([sys.executable, os.path.join(SHARED, "bench", "peer_eventsourcing.py"),
@@ -164,6 +180,11 @@ def main():
         print("| %d | %d | %.0f%s | %.0f%s | %.0f%s | %.1f | %.3f | %.3f | %.1f |" % (
             r["size"], r["events"], r["ingest"], ratio(r, "ingest"), r["rebuild"], ratio(r, "rebuild"),
             r["fold"], ratio(r, "fold"), r["open_ms"], r["p50_ms"], r["p99_ms"], r["rss_mb"]))
+    print("\npersonal data sealed (envelope 2) against in clear (envelope 1), same run:")
+    for r in rows:
+        print("  %d interactions: ingest %.0f vs %.0f ev/s (%.2f× the time), rebuild %.0f vs %.0f ev/s (%.2f× the time)"
+              % (r["size"], r["ingest"], r["ingest_v1"], r["ingest_v1"] / r["ingest"], r["rebuild"],
+                 r["rebuild_v1"], r["rebuild_v1"] / r["rebuild"]))
     for r in rows:
         if "peer_ingest" in r:
             print("\npeer at %d interactions: %d events, ingest %.0f ev/s, rebuild %.0f ev/s; matrix identical: %s"
