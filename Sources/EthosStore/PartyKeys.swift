@@ -64,7 +64,12 @@ public final class SystemRandom: RandomSource {
 
   public func bytes(_ count: Int) -> [UInt8] {
     var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    var out = [UInt8]()
+    out.reserveCapacity(count + 8)
+    while out.count < count {
+      withUnsafeBytes(of: generator.next()) { out.append(contentsOf: $0) }
+    }
+    return Array(out.prefix(count))
   }
 }
 
