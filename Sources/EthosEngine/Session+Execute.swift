@@ -29,6 +29,24 @@ extension Session {
       report(EngineError(error.message, column: error.column), origin)
       return .failed
     }
+    return runParsed(statement, line: line, origin: origin)
+  }
+
+  /// Runs a line already parsed (`statement` is what `Parser.parse(line)`
+  /// returned) exactly as ``execute(_:origin:)`` runs it, without parsing it
+  /// again: an import checks a row's lines before running any of them.
+  func execute(_ statement: Statement?, line: String, origin: Origin) -> Outcome {
+    guard timing || echo else { return runParsed(statement, line: line, origin: origin) }
+    let started = Session.monotonicSeconds()
+    if echo { emitEcho(line) }
+    let outcome = runParsed(statement, line: line, origin: origin)
+    if timing, outcome != .quit, !line.trimmingSpaces.isEmpty {
+      emitError(Notice.timing(seconds: Session.monotonicSeconds() - started))
+    }
+    return outcome
+  }
+
+  private func runParsed(_ statement: Statement?, line: String, origin: Origin) -> Outcome {
     guard let statement else { return .done }
     do {
       return try run(statement, line: line, origin: origin)

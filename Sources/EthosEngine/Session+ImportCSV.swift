@@ -193,6 +193,7 @@ extension Session {
       let origin = Origin.script(file: run.name, line: plan.line)
       let lines: [String]
       let learned: [(key: String, id: String)]
+      var parsed: [Statement?] = []
       do throws(ImportError) {
         guard let statements = try statements(for: plan, index: index, mark: mark) else {
           run.summary.alreadyImported += 1
@@ -210,7 +211,7 @@ extension Session {
         // is checked before anything runs, so it is all or nothing.
         if lines.count > 1 {
           for line in lines {
-            do { _ = try Parser.parse(line) } catch { throw ImportError(line: plan.line, error.message) }
+            do { parsed.append(try Parser.parse(line)) } catch { throw ImportError(line: plan.line, error.message) }
           }
         }
       } catch {
@@ -226,9 +227,15 @@ extension Session {
       }
       let before = (events: batch?.events.count ?? 0, entries: batch?.entries.count ?? 0, seq: state.headSeq)
       var ok = true
-      for line in lines where execute(line, origin: origin) == .failed {
-        ok = false
-        break
+      for (position, line) in lines.enumerated() {
+        // Lines checked above run as parsed then; a row's one line is parsed here.
+        let outcome =
+          position < parsed.count
+          ? execute(parsed[position], line: line, origin: origin) : execute(line, origin: origin)
+        if outcome == .failed {
+          ok = false
+          break
+        }
       }
       guard ok else {
         try rollback(to: before)
