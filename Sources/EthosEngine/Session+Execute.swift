@@ -420,6 +420,14 @@ extension Session {
 
 extension String {
   var trimmingSpaces: String {
+    // Nearly every line has nothing to trim: it is returned as it is, not copied.
+    let space = UInt8(ascii: " ")
+    let tab = UInt8(ascii: "\t")
+    if let first = utf8.first, first != space, first != tab, let last = utf8.last, last != space, last != tab,
+      last != UInt8(ascii: "\r"), last != UInt8(ascii: "\n")
+    {
+      return self
+    }
     var text = Substring(self)
     while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
     while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\n" { text = text.dropLast() }

@@ -108,48 +108,55 @@ extension JSON {
   /// bytes are escaped, plus U+2028 and U+2029 (E2 80 A8, E2 80 A9) when
   /// `forDisplay`; every other byte of the valid UTF-8 is copied as it is.
   static func writeEscaped(_ value: String, to out: inout [UInt8], forDisplay: Bool) {
-    let utf8 = value.utf8
-    var index = utf8.startIndex
-    while index != utf8.endIndex {
-      let byte = utf8[index]
-      utf8.formIndex(after: &index)
-      let escape: UInt8
-      switch byte {
-      case 0x22, 0x5C: escape = byte
-      case 0x0A: escape = UInt8(ascii: "n")
-      case 0x0D: escape = UInt8(ascii: "r")
-      case 0x09: escape = UInt8(ascii: "t")
-      case 0x08: escape = UInt8(ascii: "b")
-      case 0x0C: escape = UInt8(ascii: "f")
-      case 0x00..<0x20:
-        // `\u00XX`, lower-case hex.
-        out.append(0x5C)
-        out.append(UInt8(ascii: "u"))
-        out.append(UInt8(ascii: "0"))
-        out.append(UInt8(ascii: "0"))
-        out.append(hexDigit(byte >> 4))
-        out.append(hexDigit(byte & 0x0F))
-        continue
-      case 0xE2 where forDisplay:
-        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-        var next = index
-        if next != utf8.endIndex, utf8[next] == 0x80 {
-          utf8.formIndex(after: &next)
-          if next != utf8.endIndex, utf8[next] == 0xA8 || utf8[next] == 0xA9 {
-            out.append(contentsOf: utf8[next] == 0xA8 ? "\\u2028".utf8 : "\\u2029".utf8)
-            utf8.formIndex(after: &next)
-            index = next
+    var value = value
+    value.withUTF8 { bytes in
+      // Runs of bytes that need no escape are copied whole.
+      var start = 0
+      var index = 0
+      func flush() {
+        if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+      }
+      while index < bytes.count {
+        let byte = bytes[index]
+        let escape: UInt8
+        switch byte {
+        case 0x22, 0x5C: escape = byte
+        case 0x0A: escape = UInt8(ascii: "n")
+        case 0x0D: escape = UInt8(ascii: "r")
+        case 0x09: escape = UInt8(ascii: "t")
+        case 0x08: escape = UInt8(ascii: "b")
+        case 0x0C: escape = UInt8(ascii: "f")
+        case 0x00..<0x20:
+          // `\u00XX`, lower-case hex.
+          flush()
+          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+          out.append(hexDigit(byte >> 4))
+          out.append(hexDigit(byte & 0x0F))
+          index += 1
+          start = index
+          continue
+        case 0xE2 where forDisplay:
+          // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+          if index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+            flush()
+            out.append(contentsOf: bytes[index + 2] == 0xA8 ? "\\u2028".utf8 : "\\u2029".utf8)
+            index += 3
+            start = index
             continue
           }
+          index += 1
+          continue
+        default:
+          index += 1
+          continue
         }
-        out.append(byte)
-        continue
-      default:
-        out.append(byte)
-        continue
+        flush()
+        out.append(0x5C)
+        out.append(escape)
+        index += 1
+        start = index
       }
-      out.append(0x5C)
-      out.append(escape)
+      flush()
     }
   }
 
