@@ -168,17 +168,11 @@ extension JSON {
 extension JSON {
   /// Writes `value` quoted, as UTF-8 bytes: the same text as the String form.
   public static func writeString(_ value: String, to out: inout [UInt8]) {
-    var needsEscape = false
-    for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-      needsEscape = true
-      break
-    }
+    // One pass over the bytes: runs that need no escape (all of most
+    // strings) are copied whole.
     out.append(0x22)
-    if needsEscape {
-      writeEscaped(value, to: &out, forDisplay: false)
-    } else {
-      out.append(contentsOf: value.utf8)
-    }
+    writeEscaped(value, to: &out, forDisplay: false)
     out.append(0x22)
   }
+
 }
