@@ -388,8 +388,8 @@ public final class SQLiteStore: EventStore {
           guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
           let insert = try db.cachedStatement(sql: Self.insertSQL)
           var previous = head.hash
-          for (offset, pending) in events.enumerated() {
-            let envelope = pending.sealed(seq: head.seq + offset + 1, prevHash: previous)
+          for offset in events.indices {
+            let envelope = events[offset].sealed(seq: head.seq + offset + 1, prevHash: previous)
             try Self.insert(envelope, branch: branch, with: insert, db: db)
             previous = envelope.hash
             sealed.append(envelope)
