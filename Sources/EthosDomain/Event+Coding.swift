@@ -16,13 +16,60 @@ public struct EventDecodingError: Error, Equatable, Sendable, CustomStringConver
 
 extension Event {
   /// The payload as canonical JSON text (sorted keys, no spaces): what the
-  /// store keeps and hashes. `InteractionLogged`, nearly every event, is
-  /// written directly; the others go through ``data``. A test holds the two
-  /// paths to the same bytes.
+  /// store keeps and hashes. `InteractionLogged` (nearly every event of a
+  /// script), and `FeedbackReceived` and `CustomerRegistered` (nearly every
+  /// event of a survey import) are written directly; the others go through
+  /// ``data``. A test holds the two paths to the same bytes.
   public var canonicalData: String {
-    guard case .interactionLogged(let by, let with, let mode, let channel, let outcome, let did, let note) = self else {
+    switch self {
+    case .interactionLogged(let by, let with, let mode, let channel, let outcome, let did, let note):
+      return Self.interactionData(
+        by: by, with: with, mode: mode, channel: channel, outcome: outcome, did: did, note: note)
+    case .feedbackReceived(let customer, let score, let about, let comment):
+      // Keys in sorted order: about, comment, customer, score.
+      var out = "{"
+      out.reserveCapacity(96)
+      if let about {
+        out += "\"about\":"
+        JSON.writeString(about, to: &out)
+        out += ","
+      }
+      if let comment {
+        out += "\"comment\":"
+        JSON.writeString(comment, to: &out)
+        out += ","
+      }
+      out += "\"customer\":"
+      JSON.writeString(customer, to: &out)
+      out += ",\"score\":"
+      out += String(score)
+      out += "}"
+      return out
+    case .customerRegistered(let id, let name, let segment, let key):
+      // Keys in sorted order: id, key, name, segment.
+      var out = "{\"id\":"
+      out.reserveCapacity(96)
+      JSON.writeString(id, to: &out)
+      if let key {
+        out += ",\"key\":"
+        JSON.writeString(key, to: &out)
+      }
+      out += ",\"name\":"
+      JSON.writeString(name, to: &out)
+      if let segment {
+        out += ",\"segment\":"
+        JSON.writeString(segment, to: &out)
+      }
+      out += "}"
+      return out
+    default:
       return data.canonical
     }
+  }
+
+  private static func interactionData(
+    by: String, with: String, mode: Mode, channel: Channel, outcome: Int, did: [Behaviour], note: String?
+  ) -> String {
     var out = "{\"by\":"
     out.reserveCapacity(128)
     JSON.writeString(by, to: &out)

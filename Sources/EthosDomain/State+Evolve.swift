@@ -98,13 +98,8 @@ extension State {
       tally.feedbackResponses &+= 1
       if score >= 9 { tally.feedbackPromoters &+= 1 }
       if score <= 6 { tally.feedbackDetractors &+= 1 }
-      customers[id]?.feedbackCount &+= 1
-      customers[id]?.feedbackSum &+= score
-      if score >= 7 { customers[id]?.feedbackGood &+= 1 }
-      if score <= 6 {
-        customers[id]?.hadLowFeedback = true
-        customers[id]?.openLoops.append(at)
-      }
+      // One look-up of the customer for all of its counters.
+      customers[id]?.countFeedback(score, at: at)
       note(seq, party: id)
       if let about { note(seq, employee: about) }
     case .complaintReceived(let id, let about, _, _):
@@ -255,6 +250,18 @@ extension State {
     case .customer?: customers[id]?.recent.remember(seq)
     case .partner?: partners[id]?.recent.remember(seq)
     default: break
+    }
+  }
+}
+
+extension Customer {
+  fileprivate mutating func countFeedback(_ score: Int, at: Timestamp) {
+    feedbackCount &+= 1
+    feedbackSum &+= score
+    if score >= 7 { feedbackGood &+= 1 }
+    if score <= 6 {
+      hadLowFeedback = true
+      openLoops.append(at)
     }
   }
 }

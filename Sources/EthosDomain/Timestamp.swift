@@ -38,8 +38,38 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   public var description: String { iso }
 
   public var iso: String {
-    let (date, h, m, s) = parts
-    return "\(date)T\(Self.pad2(h)):\(Self.pad2(m)):\(Self.pad2(s))Z"
+    // Recordable times (years 0000 to 9999, all but a few read from files)
+    // are written straight into the string's 20 bytes: every appended event
+    // and every imported row formats one.
+    guard isRecordable else {
+      let (date, h, m, s) = parts
+      return "\(date)T\(Self.pad2(h)):\(Self.pad2(m)):\(Self.pad2(s))Z"
+    }
+    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    let rest = Int(seconds - days * 86_400)
+    let (year, month, day) = Self.civil(fromDays: days)
+    return String(unsafeUninitializedCapacity: 20) { out in
+      func put(_ value: Int, at index: Int, digits: Int) {
+        var value = value
+        for offset in stride(from: index + digits - 1, through: index, by: -1) {
+          out[offset] = UInt8(ascii: "0") + UInt8(value % 10)
+          value /= 10
+        }
+      }
+      put(year, at: 0, digits: 4)
+      out[4] = UInt8(ascii: "-")
+      put(month, at: 5, digits: 2)
+      out[7] = UInt8(ascii: "-")
+      put(day, at: 8, digits: 2)
+      out[10] = UInt8(ascii: "T")
+      put(rest / 3600, at: 11, digits: 2)
+      out[13] = UInt8(ascii: ":")
+      put(rest / 60 % 60, at: 14, digits: 2)
+      out[16] = UInt8(ascii: ":")
+      put(rest % 60, at: 17, digits: 2)
+      out[19] = UInt8(ascii: "Z")
+      return 20
+    }
   }
 
   /// The short form of the prompt: `2021-01-04 08:00`.
@@ -111,8 +141,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       guard bytes[16] == UInt8(ascii: ":"), let s = number(17..<19) else { return nil }
       second = s
     }
-    guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
-      hour < 24, minute < 60, second < 60
+    self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+  }
+
+  /// A UTC time from its calendar and clock parts; `nil` when they name no
+  /// time (month 13, February 30, 24:00). Years 0000 to 9999, as parsed.
+  public init?(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    guard (0...9999).contains(year), (1...12).contains(month), day >= 1,
+      day <= Self.daysIn(month: month, year: year), (0..<24).contains(hour), (0..<60).contains(minute),
+      (0..<60).contains(second)
     else { return nil }
     let days = Self.days(fromCivil: year, month, day)
     self.seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)

@@ -29,6 +29,24 @@ extension Session {
       report(EngineError(error.message, column: error.column), origin)
       return .failed
     }
+    return runParsed(statement, line: line, origin: origin)
+  }
+
+  /// Runs a line already parsed (`statement` is what `Parser.parse(line)`
+  /// returned) exactly as ``execute(_:origin:)`` runs it, without parsing it
+  /// again: an import checks a row's lines before running any of them.
+  func execute(_ statement: Statement?, line: String, origin: Origin) -> Outcome {
+    guard timing || echo else { return runParsed(statement, line: line, origin: origin) }
+    let started = Session.monotonicSeconds()
+    if echo { emitEcho(line) }
+    let outcome = runParsed(statement, line: line, origin: origin)
+    if timing, outcome != .quit, !line.trimmingSpaces.isEmpty {
+      emitError(Notice.timing(seconds: Session.monotonicSeconds() - started))
+    }
+    return outcome
+  }
+
+  private func runParsed(_ statement: Statement?, line: String, origin: Origin) -> Outcome {
     guard let statement else { return .done }
     do {
       return try run(statement, line: line, origin: origin)
@@ -421,6 +439,14 @@ extension Session {
 
 extension String {
   var trimmingSpaces: String {
+    // Nearly every line has nothing to trim: it is returned as it is, not copied.
+    let space = UInt8(ascii: " ")
+    let tab = UInt8(ascii: "\t")
+    if let first = utf8.first, first != space, first != tab, let last = utf8.last, last != space, last != tab,
+      last != UInt8(ascii: "\r"), last != UInt8(ascii: "\n")
+    {
+      return self
+    }
     var text = Substring(self)
     while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
     while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\n" { text = text.dropLast() }

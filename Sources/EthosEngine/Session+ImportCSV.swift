@@ -126,15 +126,25 @@ extension Session {
     }
     if !(request.bail && run.summary.refused > 0), !plans.isEmpty {
       // Time order; rows without a time (customer and staff lists) first,
-      // in file order, as are rows of the same time.
-      plans = plans.enumerated().sorted { a, b in
-        switch (a.element.time, b.element.time) {
-        case (nil, nil): return a.offset < b.offset
+      // in file order, as are rows of the same time. Most exports are in
+      // time order already: one pass says so, and they are left as they are.
+      let inOrder = zip(plans, plans.dropFirst()).allSatisfy { a, b in
+        switch (a.time, b.time) {
         case (nil, _): return true
         case (_, nil): return false
-        case (let x?, let y?): return x < y || (x == y && a.offset < b.offset)
+        case (let x?, let y?): return x <= y
         }
-      }.map(\.element)
+      }
+      if !inOrder {
+        plans = plans.enumerated().sorted { a, b in
+          switch (a.element.time, b.element.time) {
+          case (nil, nil): return a.offset < b.offset
+          case (nil, _): return true
+          case (_, nil): return false
+          case (let x?, let y?): return x < y || (x == y && a.offset < b.offset)
+          }
+        }.map(\.element)
+      }
       try apply(plans, &run)
     }
     emitSummary(run)
@@ -174,9 +184,10 @@ extension Session {
     }
     let startState = state
     let startHead = state.headSeq
-    // Statements per transaction: larger than a script's, as each batch
-    // copies the state it could roll back to.
-    let commitEvery = max(savedBatchSize, 20_000)
+    // Lines per transaction (a row is two or three: its clock and its
+    // statements): larger than a script's, as each batch copies the state it
+    // could roll back to, and re-reads the head when it opens.
+    let commitEvery = max(savedBatchSize, 50_000)
     try openBatch()
     var progress = ProgressBar(total: plans.count, name: run.name)
     rows: for (number, plan) in plans.enumerated() {
@@ -193,6 +204,7 @@ extension Session {
       let origin = Origin.script(file: run.name, line: plan.line)
       let lines: [String]
       let learned: [(key: String, id: String)]
+      var parsed: [Statement?] = []
       do throws(ImportError) {
         guard let statements = try statements(for: plan, index: index, mark: mark) else {
           run.summary.alreadyImported += 1
@@ -210,7 +222,7 @@ extension Session {
         // is checked before anything runs, so it is all or nothing.
         if lines.count > 1 {
           for line in lines {
-            do { _ = try Parser.parse(line) } catch { throw ImportError(line: plan.line, error.message) }
+            do { parsed.append(try Parser.parse(line)) } catch { throw ImportError(line: plan.line, error.message) }
           }
         }
       } catch {
@@ -221,14 +233,29 @@ extension Session {
       if let time = plan.time, clock != .fixed(time) {
         // As the statement `clock T` would: recorded in the batch, so a
         // batch re-run after another writer got in first stamps the same times.
-        batch?.entries.append((Array(("clock " + time.iso).utf8), origin))
+        // The row's statements are sealed at this time: formatted once for both.
+        if timeTexts.occurred != time {
+          timeTexts.occurred = time
+          timeTexts.occurredISO = time.iso
+        }
+        var clockLine = [UInt8]()
+        clockLine.reserveCapacity(6 + timeTexts.occurredISO.utf8.count)
+        clockLine.append(contentsOf: "clock ".utf8)
+        clockLine.append(contentsOf: timeTexts.occurredISO.utf8)
+        batch?.entries.append((clockLine, origin))
         clock = .fixed(time)
       }
       let before = (events: batch?.events.count ?? 0, entries: batch?.entries.count ?? 0, seq: state.headSeq)
       var ok = true
-      for line in lines where execute(line, origin: origin) == .failed {
-        ok = false
-        break
+      for (position, line) in lines.enumerated() {
+        // Lines checked above run as parsed then; a row's one line is parsed here.
+        let outcome =
+          position < parsed.count
+          ? execute(parsed[position], line: line, origin: origin) : execute(line, origin: origin)
+        if outcome == .failed {
+          ok = false
+          break
+        }
       }
       guard ok else {
         try rollback(to: before)
@@ -375,6 +402,12 @@ extension Session {
       var registrations: [String] = []
       var learned: [(key: String, id: String)] = []
       var text = ""
+      // Room for the whole line (an id is at most 64 bytes): no regrowth.
+      var capacity = mark.utf8.count
+      for word in observation.words {
+        if case .text(let words) = word { capacity += words.utf8.count } else { capacity += Limits.idLength }
+      }
+      text.reserveCapacity(capacity)
       for word in observation.words {
         switch word {
         case .text(let words):
@@ -401,7 +434,9 @@ extension Session {
           text += id
         }
       }
-      return (registrations + [text + mark], learned)
+      text += mark
+      registrations.append(text)
+      return (registrations, learned)
     }
   }
 }

@@ -80,9 +80,10 @@ public struct CSVTable: Sendable {
     var line = 1
     while let fields = reader.next() {
       let start = line
-      line += 1 + CSVTable.lineBreaks(in: fields)
+      let (breaks, holdsNUL) = CSVTable.scan(fields)
+      line += 1 + breaks
       try CSVTable.check(reader.error, line: start)
-      if fields.contains(where: { $0.utf8.contains(0) }) {
+      if holdsNUL {
         throw ImportError(line: start, "the file is not text (it holds NUL bytes by line \(start)) — export it as CSV")
       }
       if fields.count == 1, fields[0].isEmpty { continue }  // a blank line
@@ -138,23 +139,35 @@ public struct CSVTable: Sendable {
     }
   }
 
-  /// Line breaks held by quoted fields: CRLF, LF and a lone CR count one each.
-  static func lineBreaks(in fields: [String]) -> Int {
+  /// The line breaks a record's quoted fields hold (CRLF, LF and a lone CR
+  /// count one each) and whether any field holds a NUL byte, in one pass
+  /// over the bytes.
+  static func scan(_ fields: [String]) -> (breaks: Int, holdsNUL: Bool) {
     var count = 0
-    for field in fields {
-      var previousCR = false
-      for byte in field.utf8 {
-        if byte == 0x0A {
-          if !previousCR { count += 1 }
-          previousCR = false
-        } else if byte == 0x0D {
-          count += 1
-          previousCR = true
-        } else {
-          previousCR = false
+    var holdsNUL = false
+    for var field in fields {
+      field.withUTF8 { bytes in
+        var previousCR = false
+        for byte in bytes {
+          // Nearly every byte is none of the three.
+          guard byte <= 0x0D else {
+            previousCR = false
+            continue
+          }
+          if byte == 0x0A {
+            if !previousCR { count += 1 }
+            previousCR = false
+          } else if byte == 0x0D {
+            count += 1
+            previousCR = true
+          } else {
+            if byte == 0 { holdsNUL = true }
+            previousCR = false
+          }
         }
       }
     }
-    return count
+    return (count, holdsNUL)
   }
+
 }

@@ -21,6 +21,7 @@ public struct CSVTime: Sendable {
   }
 
   static func iso(_ raw: String) -> Timestamp? {
+    if let time = plain(raw) { return time }
     var text = Substring(raw)
     guard text.utf8.count >= 10, text.utf8.count <= 40 else { return nil }
     var offset: Int64 = 0
@@ -52,6 +53,35 @@ public struct CSVTime: Sendable {
     }
     guard let time = Timestamp(parsing: normalized) else { return nil }
     return Timestamp(seconds: time.seconds - offset)
+  }
+
+  /// `YYYY-MM-DD HH:MM:SS` and `YYYY-MM-DDTHH:MM:SS[Z]`, the shapes of
+  /// nearly every export, read straight from the bytes (the general path
+  /// builds several strings per cell); `nil` for any other shape or value,
+  /// which then takes the general path and gets its answer there.
+  static func plain(_ text: String) -> Timestamp? {
+    var text = text
+    return text.withUTF8 { bytes -> Timestamp? in
+      let count = bytes.count
+      guard count == 19 || (count == 20 && (bytes[19] == UInt8(ascii: "Z") || bytes[19] == UInt8(ascii: "z"))),
+        bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+        bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"),
+        bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+      else { return nil }
+      func number(_ start: Int, _ length: Int) -> Int? {
+        var value = 0
+        for index in start..<(start + length) {
+          let byte = bytes[index]
+          guard byte >= 0x30, byte <= 0x39 else { return nil }
+          value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+      }
+      guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+        let minute = number(14, 2), let second = number(17, 2)
+      else { return nil }
+      return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
   }
 
   /// Reads `text` with a strftime-style `format`: %Y %y %m %d %e %H %I %M

@@ -314,21 +314,27 @@ public struct ImportPlanner: Sendable {
     if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }) {
       return "\"" + text + "\""
     }
-    var out = "\""
+    // Only ASCII bytes change, so the bytes are rewritten one by one (every
+    // other byte of the UTF-8 is copied as it is).
+    var out = [UInt8]()
+    out.reserveCapacity(text.utf8.count + 8)
+    out.append(UInt8(ascii: "\""))
     var lastWasBreak = false
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\r", "\n", "\t":
-        if !lastWasBreak { out += " " }
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "\t"):
+        if !lastWasBreak { out.append(UInt8(ascii: " ")) }
         lastWasBreak = true
         continue
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      default: out.unicodeScalars.append(scalar)
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+        out.append(UInt8(ascii: "\\"))
+        out.append(byte)
+      default: out.append(byte)
       }
       lastWasBreak = false
     }
-    return out + "\""
+    out.append(UInt8(ascii: "\""))
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// A vocabulary word (mode, channel, level, behaviour) as the language

@@ -94,46 +94,85 @@ extension JSON {
       out += "\""
       return
     }
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      case "\u{2028}" where forDisplay: out += "\\u2028"
-      case "\u{2029}" where forDisplay: out += "\\u2029"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
+    // Escaped byte by byte into one buffer, appended once: a Unicode scalar
+    // at a time costs several times more, and statement texts (quoted
+    // comments and names) nearly always need an escape.
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(value.utf8.count + 16)
+    writeEscaped(value, to: &bytes, forDisplay: forDisplay)
+    out += String(decoding: bytes, as: UTF8.self)
     out += "\""
+  }
+
+  /// The escaped body of a JSON string (no quotes around it). Only ASCII
+  /// bytes are escaped, plus U+2028 and U+2029 (E2 80 A8, E2 80 A9) when
+  /// `forDisplay`; every other byte of the valid UTF-8 is copied as it is.
+  static func writeEscaped(_ value: String, to out: inout [UInt8], forDisplay: Bool) {
+    var value = value
+    value.withUTF8 { bytes in
+      // Runs of bytes that need no escape are copied whole.
+      var start = 0
+      var index = 0
+      func flush() {
+        if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+      }
+      while index < bytes.count {
+        let byte = bytes[index]
+        let escape: UInt8
+        switch byte {
+        case 0x22, 0x5C: escape = byte
+        case 0x0A: escape = UInt8(ascii: "n")
+        case 0x0D: escape = UInt8(ascii: "r")
+        case 0x09: escape = UInt8(ascii: "t")
+        case 0x08: escape = UInt8(ascii: "b")
+        case 0x0C: escape = UInt8(ascii: "f")
+        case 0x00..<0x20:
+          // `\u00XX`, lower-case hex.
+          flush()
+          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+          out.append(hexDigit(byte >> 4))
+          out.append(hexDigit(byte & 0x0F))
+          index += 1
+          start = index
+          continue
+        case 0xE2 where forDisplay:
+          // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+          if index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+            flush()
+            out.append(contentsOf: bytes[index + 2] == 0xA8 ? "\\u2028".utf8 : "\\u2029".utf8)
+            index += 3
+            start = index
+            continue
+          }
+          index += 1
+          continue
+        default:
+          index += 1
+          continue
+        }
+        flush()
+        out.append(0x5C)
+        out.append(escape)
+        index += 1
+        start = index
+      }
+      flush()
+    }
+  }
+
+  private static func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
   }
 }
 
 extension JSON {
   /// Writes `value` quoted, as UTF-8 bytes: the same text as the String form.
   public static func writeString(_ value: String, to out: inout [UInt8]) {
-    var needsEscape = false
-    for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-      needsEscape = true
-      break
-    }
-    if needsEscape {
-      var text = ""
-      writeString(value, to: &text)
-      out.append(contentsOf: text.utf8)
-      return
-    }
+    // One pass over the bytes: runs that need no escape (all of most
+    // strings) are copied whole.
     out.append(0x22)
-    out.append(contentsOf: value.utf8)
+    writeEscaped(value, to: &out, forDisplay: false)
     out.append(0x22)
   }
+
 }

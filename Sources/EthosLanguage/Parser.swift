@@ -8,7 +8,16 @@ public enum Parser {
   public static func parse(_ line: String) throws(Diagnostic) -> Statement? {
     let tokens = try Tokenizer.tokenize(line)
     guard !tokens.isEmpty else { return nil }
-    return try statement(tokens, endColumn: line.count + 1)
+    return try statement(tokens, endColumn: characters(in: line) + 1)
+  }
+
+  /// `line.count` without walking grapheme clusters when it need not: in an
+  /// ASCII line with no carriage return (where `\r\n` would be one
+  /// character) every byte is one character.
+  static func characters(in line: String) -> Int {
+    var line = line
+    let simple = line.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 || $0 == 0x0D } }
+    return simple ? line.utf8.count : line.count
   }
 
   static func statement(_ tokens: [Token], endColumn: Int) throws(Diagnostic) -> Statement {

@@ -110,7 +110,16 @@ public struct Envelope: Sendable, Equatable {
     append(",\"version\":", to: &text)
     append(String(version), to: &text)
     text.append(UInt8(ascii: "}"))
-    return hex(SHA256.hash(data: text))
+    return SHA256.hash(data: text).withUnsafeBytes { digest in
+      // Written straight into the string's 64 bytes: once per appended event.
+      String(unsafeUninitializedCapacity: digest.count * 2) { out in
+        for (index, byte) in digest.enumerated() {
+          out[index * 2] = hexDigits[Int(byte >> 4)]
+          out[index * 2 + 1] = hexDigits[Int(byte & 0x0F)]
+        }
+        return digest.count * 2
+      }
+    }
   }
 
   private static func append(_ literal: String, to bytes: inout [UInt8]) {

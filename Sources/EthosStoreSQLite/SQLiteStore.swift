@@ -412,8 +412,8 @@ public final class SQLiteStore: EventStore {
           }
           let insert = try db.cachedStatement(sql: Self.insertSQL)
           var previous = head.hash
-          for (offset, pending) in events.enumerated() {
-            let envelope = pending.sealed(seq: head.seq + offset + 1, prevHash: previous)
+          for offset in events.indices {
+            let envelope = events[offset].sealed(seq: head.seq + offset + 1, prevHash: previous)
             try Self.insert(envelope, branch: branch, with: insert, db: db)
             previous = envelope.hash
             sealed.append(envelope)

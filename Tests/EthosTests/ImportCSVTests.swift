@@ -63,9 +63,32 @@ import Testing
     ("2024-03-01", "2024-03-01T00:00:00Z"), ("2024-03-01 09:15", "2024-03-01T09:15:00Z"),
     ("2024-03-01 09:15:30", "2024-03-01T09:15:30Z"), ("2024-03-01T09:15:30.250Z", "2024-03-01T09:15:30Z"),
     ("2024-03-01T11:15:30+02:00", "2024-03-01T09:15:30Z"), ("2024-03-01T04:15:30-0500", "2024-03-01T09:15:30Z"),
+    ("2024-03-01T09:15:30Z", "2024-03-01T09:15:30Z"), ("2024-03-01T09:15:30z", "2024-03-01T09:15:30Z"),
+    ("2024-02-29 23:59:59", "2024-02-29T23:59:59Z"), ("0000-01-01 00:00:00", "0000-01-01T00:00:00Z"),
+    ("9999-12-31T23:59:59", "9999-12-31T23:59:59Z"), ("1969-12-31 23:59:59", "1969-12-31T23:59:59Z"),
   ])
   func isoTimes(_ text: String, _ iso: String) {
     #expect(CSVTime(format: nil).parse(text)?.iso == iso)
+  }
+
+  @Test(arguments: [
+    "2023-02-29 10:00:00", "2024-01-02 24:00:00", "2024-01-02 10:60:00", "2024-01-02 10:00:60", "2024-13-01 00:00:00",
+    "2024-00-01 00:00:00", "2024-01-0a 00:00:00", "2024-01-02_10:00:00", "2024/01/02 10:00:00", "2024-01-02 10:00:00Q",
+  ])
+  func notTimes(_ text: String) {
+    #expect(CSVTime(format: nil).parse(text) == nil)
+  }
+
+  /// Times print as they always did, at both ends of the recordable range
+  /// and beyond it.
+  @Test func timesPrintInOneShape() {
+    #expect(Timestamp(seconds: 0).iso == "1970-01-01T00:00:00Z")
+    #expect(Timestamp(seconds: -1).iso == "1969-12-31T23:59:59Z")
+    #expect(Timestamp(seconds: 951_825_599).iso == "2000-02-29T11:59:59Z")
+    #expect(Timestamp.earliest.iso == "0000-01-01T00:00:00Z")
+    #expect(Timestamp.latest.iso == "9999-12-31T23:59:59Z")
+    #expect(Timestamp(seconds: Timestamp.latest.seconds + 1).iso == "10000-01-01T00:00:00Z")
+    #expect(Timestamp(seconds: Timestamp.earliest.seconds - 1).iso == "-0001-12-31T23:59:59Z")
   }
 
   @Test func dateFormats() {
