@@ -90,10 +90,30 @@ public protocol EventStore: AnyObject {
   /// the store keeps no such record). Shows events cut from the end of the
   /// chain, which the chain itself cannot show. Both are read at one moment.
   func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak?
+
+  /// Who recorded the events of `branch` with `from <= seq <= to`: each
+  /// actor once, in the order they first appear (the REPL's catch-up line).
+  func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String]
+
+  /// Why this store takes no writes at all (a read-only PostgreSQL hot
+  /// standby), or `nil`: the engine refuses a write before deciding it.
+  var writeRefusal: StoreError? { get }
 }
 
 extension EventStore {
   public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? { nil }
+
+  public var writeRefusal: StoreError? { nil }
+
+  /// Reads the envelopes (stores in memory; SQL stores ask the database).
+  public func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String] {
+    var seen = Set<String>()
+    var result = [String]()
+    try read(branch, from: from, to: to) { envelope in
+      if seen.insert(envelope.actor).inserted { result.append(envelope.actor) }
+    }
+    return result
+  }
 
   /// Collects the envelopes, then appends them at once (for stores in memory).
   public func appendSealed(

@@ -20,12 +20,17 @@ public final class PostgresStore: EventStore {
   public var location: String { url.description }
   /// Whether the server is a hot standby (reads only).
   public private(set) var isStandby = false
+  /// A write on a standby is refused before the engine decides it.
+  public var writeRefusal: StoreError? { isStandby ? Self.standbyWrite(location) : nil }
 
   /// The one event loop thread every store of this process runs its connection on.
   static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
   /// Guards `connection`: a store may be handed between threads, one at a time.
   private let lock = NSRecursiveLock()
   private var connection: PostgresConnection?
+  /// Set between `BEGIN` and its end: a dropped connection is then not
+  /// silently replaced (the rest would run outside the transaction).
+  private var inTransaction = false
   private let logger: Logger = {
     var logger = Logger(label: "ethos.postgres")
     logger.logLevel = .critical
@@ -84,6 +89,9 @@ public final class PostgresStore: EventStore {
   /// left half done.
   private func open() throws -> PostgresConnection {
     if let connection, !connection.isClosed { return connection }
+    // Inside a transaction a new connection would run the rest of it outside
+    // any transaction (each statement on its own): the transaction is lost.
+    if inTransaction { throw Self.lostConnection(url) }
     try connect()
     guard let connection else { throw StoreError(.io, "lost the connection to \(location)") }
     return connection
@@ -106,7 +114,15 @@ public final class PostgresStore: EventStore {
   }
 
   /// Runs `body` in one transaction under the store's lock, mapping errors.
-  private func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws(StoreError) -> T {
+  ///
+  /// When the connection drops while `COMMIT` is on its way, the server may
+  /// or may not have committed. `landed`, asked on a new connection once the
+  /// server answers again, tells which (an append checks that its last event
+  /// is in the log): a write is never reported lost that was kept, which a
+  /// person would then repeat.
+  private func transaction<T>(
+    readOnly: Bool = false, landed: ((T) throws -> Bool)? = nil, _ body: () throws -> T
+  ) throws(StoreError) -> T {
     lock.lock()
     defer { lock.unlock() }
     do {
@@ -116,23 +132,93 @@ public final class PostgresStore: EventStore {
         if isStandby { throw Self.standbyWrite(location) }
         try execute("BEGIN")
       }
+      inTransaction = true
+      defer { inTransaction = false }
+      let result: T
       do {
-        let result = try body()
-        try execute("COMMIT")
-        return result
+        result = try body()
       } catch {
+        inTransaction = false
         if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
         throw error
       }
+      do {
+        try execute("COMMIT")
+      } catch {
+        inTransaction = false
+        guard let landed, Self.isConnectionLoss(error) else { throw error }
+        if try committedAfterAll(result, landed) { return result }
+        throw error
+      }
+      return result
     } catch {
       throw Self.storeError(error, url: url, opening: false)
     }
   }
 
+  /// How long to wait for a server that dropped the connection during
+  /// `COMMIT` to answer again (a restart takes a few seconds).
+  static let commitCheckSeconds = 30.0
+
+  /// Whether a transaction whose `COMMIT` lost its connection committed:
+  /// reconnects (waiting for a restarting server) and asks `landed`. Throws
+  /// when the server does not answer in time: the outcome is unknown.
+  private func committedAfterAll<T>(_ result: T, _ landed: (T) throws -> Bool) throws -> Bool {
+    let deadline = Date().addingTimeInterval(Self.commitCheckSeconds)
+    while true {
+      do {
+        if let connection, !connection.isClosed { _ = try? connection.close().wait() }
+        try connect()
+        return try landed(result)
+      } catch {
+        guard Date() < deadline else {
+          throw StoreError(
+            .io,
+            "lost the connection to PostgreSQL at \(url.host):\(url.port) while committing, and it did not come back "
+              + "to say whether the write was stored — look with 'ethos query history' before repeating it")
+        }
+        usleep(200_000)
+      }
+    }
+  }
+
+  /// Whether `error` says the connection to the server is gone.
+  static func isConnectionLoss(_ error: any Error) -> Bool {
+    if let error = error as? StoreError { return error.message.hasPrefix("lost the connection") }
+    guard let error = error as? PSQLError else { return false }
+    switch error.code {
+    case .serverClosedConnection, .uncleanShutdown, .connectionError: return true
+    default: return error.serverInfo?[.sqlState].map { $0.hasPrefix("57P") } ?? false
+    }
+  }
+
+  /// NIO's description of a failed connect, as a person would say it:
+  /// `connection refused` rather than the channel's error dump.
+  static func plainReason(_ error: any Error) -> String {
+    let text = String(describing: error)
+    for (needle, plain) in [
+      ("Connection refused", "connection refused"), ("errno: 111", "connection refused"),
+      ("timed out", "timed out"), ("imeout", "timed out"), ("No route to host", "no route to host"),
+      ("Network is unreachable", "network unreachable"), ("ailed to resolve", "unknown host"),
+      ("No address", "unknown host"),
+    ] where text.contains(needle) {
+      return plain
+    }
+    return text
+  }
+
+  static func lostConnection(_ url: PostgresURL) -> StoreError {
+    StoreError(
+      .io,
+      "lost the connection to PostgreSQL at \(url.host):\(url.port) — the server closed it (restarted?); "
+        + "nothing was acknowledged since")
+  }
+
   static func standbyWrite(_ location: String) -> StoreError {
     StoreError(
       .invalid,
-      "'\(location)' is a read-only standby — write on the primary server (queries, verify and export work here)")
+      "'\(location)' is a read-only hot standby — write on the primary server (query, verify, export and follow work here)"
+    )
   }
 
   // MARK: errors
@@ -174,14 +260,12 @@ public final class PostgresStore: EventStore {
       }
       switch error.code {
       case .connectionError:
-        let why = error.underlying.map { " (\($0))" } ?? ""
+        let why = error.underlying.map { " (\(Self.plainReason($0)))" } ?? ""
         return StoreError(
           lost, "cannot reach PostgreSQL at \(place)\(why) — check that the server is running and the host and port")
       case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
-        return StoreError(
-          lost,
-          "lost the connection to PostgreSQL at \(place) — the server closed it (restarted?); nothing was acknowledged since"
-        )
+        let error = lostConnection(url)
+        return StoreError(lost, error.message)
       default:
         return StoreError(lost, "PostgreSQL at \(place): \(error.code)")
       }
@@ -544,6 +628,12 @@ public final class PostgresStore: EventStore {
     }
   }
 
+  /// Whether `envelope` (the last of a write) is in `branch`'s log.
+  private func holds(_ branch: String, _ envelope: Envelope?) throws -> Bool {
+    guard let envelope else { return true }
+    return try hash(branch, seq: envelope.seq) == envelope.hash
+  }
+
   /// A unique violation on `(branch, seq)`: another writer got past the
   /// head lock (it cannot, but the backstop says so), reported as a conflict.
   private func backstop<T>(_ branch: String, expectedHead: Int, _ body: () throws(StoreError) -> T) throws(StoreError)
@@ -561,7 +651,7 @@ public final class PostgresStore: EventStore {
   public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
     guard !events.isEmpty else { return [] }
     return try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
-      try transaction {
+      try transaction(landed: { (sealed: [Envelope]) in try self.holds(branch, sealed.last) }) {
         let head = try lockHead(branch, expectedHead: expectedHead)
         var sealed = [Envelope]()
         sealed.reserveCapacity(events.count)
@@ -592,7 +682,7 @@ public final class PostgresStore: EventStore {
     to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
   ) throws(StoreError) {
     try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
-      try transaction {
+      _ = try transaction(landed: { (last: Envelope?) in try self.holds(branch, last) }) { () -> Envelope? in
         let head = try lockHead(branch, expectedHead: expectedHead)
         var last = head
         var lastEnvelope: Envelope?
@@ -613,6 +703,7 @@ public final class PostgresStore: EventStore {
         }
         try insert(pending[...], branch: branch)
         if let lastEnvelope { try finish(branch, last: lastEnvelope) }
+        return lastEnvelope
       }
     }
   }
@@ -654,6 +745,27 @@ public final class PostgresStore: EventStore {
           }
         }
       }
+    }
+  }
+
+  public func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String] {
+    try locked {
+      var result = [String]()
+      for segment in try segments(branch) {
+        let low = max(from, segment.after + 1)
+        let high = min(to, segment.through)
+        guard low <= high else { continue }
+        let rows = try run(
+          """
+          SELECT actor FROM events WHERE branch = \(segment.owner) AND seq >= \(low) AND seq <= \(high)
+          GROUP BY actor ORDER BY min(seq)
+          """)
+        for row in rows {
+          let actor = try row.makeRandomAccess()[0].decode(String.self)
+          if !result.contains(actor) { result.append(actor) }
+        }
+      }
+      return result
     }
   }
 
