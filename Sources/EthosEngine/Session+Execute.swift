@@ -154,6 +154,12 @@ extension Session {
   /// Decides `command` against the current state and appends its events: in
   /// the open batch when a script runs, else in its own transaction.
   func write(_ command: Command, line: String, origin: Origin) throws(EngineError) {
+    if let refusal = store.writeRefusal {
+      // Every later write of a script would meet the same refusal, and be
+      // decided against a state missing this one: the script stops here.
+      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+      throw .store(refusal)
+    }
     if batch != nil {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
