@@ -31,6 +31,8 @@ public final class PostgresStore: EventStore {
   /// Set between `BEGIN` and its end: a dropped connection is then not
   /// silently replaced (the rest would run outside the transaction).
   private var inTransaction = false
+  /// Set inside `whileHoldingHead`: transactions join the one it holds.
+  private var holding = false
   private let logger: Logger = {
     var logger = Logger(label: "ethos.postgres")
     logger.logLevel = .critical
@@ -125,6 +127,10 @@ public final class PostgresStore: EventStore {
   ) throws(StoreError) -> T {
     lock.lock()
     defer { lock.unlock() }
+    if holding {
+      // Part of the transaction `whileHoldingHead` holds, which commits it.
+      do { return try body() } catch { throw Self.storeError(error, url: url, opening: false) }
+    }
     do {
       if readOnly {
         try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -154,6 +160,47 @@ public final class PostgresStore: EventStore {
     } catch {
       throw Self.storeError(error, url: url, opening: false)
     }
+  }
+
+  /// Locks `branch`'s head row for one transaction around `body`: every
+  /// other append to the branch waits on that row (in the order they came),
+  /// and the reads and appends of `body` run inside the transaction.
+  public func whileHoldingHead(of branch: String, _ body: () throws -> Void) throws -> Bool {
+    if let writeRefusal { throw writeRefusal }
+    lock.lock()
+    defer { lock.unlock() }
+    if holding {
+      try body()
+      return true
+    }
+    do {
+      try execute("BEGIN")
+      inTransaction = true
+      try run("SELECT 1 FROM heads WHERE branch = \(branch) FOR UPDATE")
+    } catch {
+      inTransaction = false
+      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      throw Self.storeError(error, url: url, opening: false)
+    }
+    holding = true
+    defer {
+      holding = false
+      inTransaction = false
+    }
+    do {
+      try body()
+    } catch {
+      holding = false
+      inTransaction = false
+      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      throw error
+    }
+    do {
+      try execute("COMMIT")
+    } catch {
+      throw Self.storeError(error, url: url, opening: false)
+    }
+    return true
   }
 
   /// How long to wait for a server that dropped the connection during
