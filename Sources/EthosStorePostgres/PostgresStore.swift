@@ -839,16 +839,20 @@ public final class PostgresStore: EventStore {
     seq: Int, data: [UInt8]
   )? {
     try locked {
+      // The candidates first, without their data (a snapshot at a million
+      // events is megabytes): only the one that still matches is fetched.
       let rows = try run(
         """
-        SELECT seq, hash, digest, data FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq <= \(seq)
+        SELECT seq, hash, digest FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq <= \(seq)
         ORDER BY seq DESC LIMIT 8
         """)
       for row in rows {
         let cells = row.makeRandomAccess()
         guard let at = try? cells[0].decode(Int.self), let hash = try? cells[1].decode(String.self),
-          let digest = try? cells[2].decode(String.self), let blob = try? cells[3].decode(ByteBuffer.self),
-          try self.hash(branch, seq: at) == hash
+          let digest = try? cells[2].decode(String.self), try self.hash(branch, seq: at) == hash,
+          let blob = try queryOne(
+            "SELECT data FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq = \(at)",
+            { try? $0[0].decode(ByteBuffer.self) }) ?? nil
         else { continue }
         let data = Array(blob.readableBytesView)
         guard Self.hex(SHA256.hash(data: data)) == digest else { continue }

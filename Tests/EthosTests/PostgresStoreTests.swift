@@ -120,6 +120,36 @@ struct PostgresStoreTests {
   }
 }
 
+extension PostgresStoreTests {
+  /// What makes retries fair: while one writer holds a branch's head, another
+  /// writer's append waits, then finds the head moved (a conflict).
+  @Test func holdingABranchKeepsOtherWritersWaiting() throws {
+    let url = try PostgresTestServer.freshURL()
+    let holder = try PostgresStore(url)
+    let finished = DispatchSemaphore(value: 0)
+    let outcome = LockedResults()
+    let held = try holder.whileHoldingHead(of: "main") {
+      Thread {
+        do {
+          let other = try PostgresStore(url)
+          try other.append(StoreConformance.pending(1, start: 50), to: "main", expectedHead: 0)
+          outcome.append(0, "appended", "")
+        } catch {
+          outcome.append(1, "", String(describing: error))
+        }
+        finished.signal()
+      }.start()
+      #expect(finished.wait(timeout: .now() + 0.5) == .timedOut, "the other writer got past the held head")
+      _ = try holder.append(StoreConformance.pending(2), to: "main", expectedHead: 0)
+    }
+    #expect(held)
+    #expect(finished.wait(timeout: .now() + 10) == .success)
+    #expect(outcome.all.first?.0 == 1, "\(outcome.all)")
+    #expect(try holder.head(of: "main").seq == 2)
+    #expect(try holder.verify("main") == nil)
+  }
+}
+
 /// `ethos follow --format json` shows an event appended by another process
 /// within 500 ms on PostgreSQL (LISTEN/NOTIFY) and 1 s on SQLite (polling).
 @Suite struct FollowTests {
