@@ -5,6 +5,8 @@
 #
 #   bash Benchmarks/run.sh                      # 100k, 300k, 1M; peer at 100k
 #   SIZES="100000" RUNS=5 bash Benchmarks/run.sh
+#   ETHOS_BENCH_POSTGRES=postgres://postgres@127.0.0.1:54329/ethos_bench bash Benchmarks/run.sh
+#                                               # plus PostgreSQL rows (PG_SIZES) and follow latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product ethos

@@ -1,6 +1,7 @@
 # Sourced by Tests/run.sh: starts a throw-away PostgreSQL 15 on loopback for
 # the PostgreSQL store's tests and exports its URL as ETHOS_TEST_POSTGRES_URL;
-# `ethos_postgres_stop` (run on EXIT) stops it and removes its folder.
+# `ethos_postgres_stop` (run on EXIT) stops it and removes its folder, with
+# any server a test started under it ($ETHOS_PG_DIR) and left running.
 # A developer's own server is used instead when ETHOS_TEST_POSTGRES_URL is set.
 
 ethos_postgres_start() {
@@ -38,6 +39,14 @@ ethos_postgres_stop() {
   local as=()
   [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
   "${as[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$ETHOS_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  # Servers the tests start for themselves (TestSupport's PostgresServer: a
+  # primary and its standby, a server to restart) live beside it; a test that
+  # crashed before stopping one leaves it running.
+  local data
+  for data in "$ETHOS_PG_DIR"/*/data; do
+    [ -f "$data/postmaster.pid" ] || continue
+    "${as[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+  done
   rm -rf "$ETHOS_PG_DIR"
   ETHOS_PG_DIR=
 }

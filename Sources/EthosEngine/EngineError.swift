@@ -290,6 +290,14 @@ public enum Notice {
     "(what-if: nothing appended — branch '\(branch)' stays at @\(head))"
   }
 
+  /// The REPL's catch-up line: `3 new events on main since your last
+  /// statement (bob, carol)`; past four actors, how many more.
+  static func newEvents(_ count: Int, branch: String, actors: [String]) -> String {
+    let shown = actors.count > 4 ? actors.prefix(3) + ["\(actors.count - 3) others"] : actors[...]
+    let who = shown.isEmpty ? "" : " (" + shown.joined(separator: ", ") + ")"
+    return "\(count) new event\(count == 1 ? "" : "s") on \(branch) since your last statement" + who
+  }
+
   static func importEmpty(_ file: String) -> String { "nothing to import: '\(file)' holds no events" }
 
   static func importNothingNew(_ file: String, count: Int, branch: String) -> String {

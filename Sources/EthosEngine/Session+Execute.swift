@@ -175,6 +175,12 @@ extension Session {
   /// Decides `command` against the current state and appends its events: in
   /// the open batch when a script runs, else in its own transaction.
   func write(_ command: Command, line: String, origin: Origin) throws(EngineError) {
+    if let refusal = store.writeRefusal {
+      // Every later write of a script would meet the same refusal, and be
+      // decided against a state missing this one: the script stops here.
+      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+      throw .store(refusal)
+    }
     if batch != nil {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
@@ -218,9 +224,47 @@ extension Session {
         // more try is often beaten again, and the line would be refused for
         // no fault of its own. Each try decides afresh on the caught-up state.
         guard attempts < (origin.isScript ? Session.scriptConflictAttempts : 2) else { throw .busy }
+        if try writeHoldingHead(command, line: line, origin: origin) { return }
         try catchUp()
       }
     }
+  }
+
+  /// One write decided again while no other writer can append to the
+  /// branch (see `redecideHoldingHead`); `false` when the store cannot hold it.
+  func writeHoldingHead(_ command: Command, line: String, origin: Origin) throws(EngineError) -> Bool {
+    var decided: (events: [Event], stored: [Event], envelopes: [Envelope], forgotten: String?)?
+    do {
+      let held = try store.whileHoldingHead(of: branch) {
+        try catchUp()
+        let now = try self.now()
+        let events = try decideEvents(command, now: now)
+        let (stored, text) = try sealPersonal(events, line: line)
+        var keys = KeyChange(added: keyring.pending)
+        if case .subjectForgotten(let id, _)? = events.first { keys.forgotten = [id] }
+        let envelopes = try store.append(
+          seal(stored, now: now, line: text, origin: origin), to: branch, expectedHead: state.headSeq, keys: keys)
+        keyring.stored()
+        for id in keys.forgotten { keyring.forget(id) }
+        decided = (events, stored, envelopes, keys.forgotten.first)
+      }
+      guard held else { return false }
+    } catch let error as EngineError {
+      keyring.discardPending()
+      throw error
+    } catch let error as StoreError {
+      keyring.discardPending()
+      throw .store(error)
+    } catch {
+      keyring.discardPending()
+      throw EngineError(String(describing: error), storeFailure: true)
+    }
+    // Printed and folded in only now that the transaction has committed.
+    if let decided {
+      apply(decided.events, stored: decided.stored, envelopes: decided.envelopes)
+      if let id = decided.forgotten { noteClearData(of: id) }
+    }
+    return true
   }
 
   func decideEvents(_ command: Command, now: Timestamp) throws(EngineError) -> [Event] {
@@ -365,6 +409,10 @@ extension Session {
         failures = open.failuresBefore
         storeFailed = open.storeFailedBefore
         reloadKeys()
+        if try redecideHoldingHead(open) {
+          if reopen { try openBatch() }
+          return
+        }
         try catchUp()
         for entry in open.entries {
           let outcome = execute(bytes: entry.bytes, origin: entry.origin)
@@ -383,6 +431,56 @@ extension Session {
     console.flush()
     snapshotIfDue()
     if reopen { try openBatch() }
+  }
+
+  /// Decides a batch beaten by another writer again while the store keeps
+  /// every other writer off the branch (PostgreSQL locks its head row), so
+  /// it cannot be beaten twice: a writer that keeps appending no longer
+  /// starves a script. Its lines print once that transaction commits.
+  /// `false` when the store cannot hold a branch: the caller re-runs the
+  /// lines one by one, each retried on its own.
+  func redecideHoldingHead(_ open: Batch) throws(EngineError) -> Bool {
+    let size = batchSize
+    batchSize = Int.max  // the whole batch commits at once, below
+    defer { batchSize = size }
+    var redecided: Batch?
+    do {
+      let held = try store.whileHoldingHead(of: branch) {
+        try catchUp()
+        try openBatch()
+        for entry in open.entries {
+          if execute(bytes: entry.bytes, origin: entry.origin) == .failed, bail {
+            stopRequested = true
+            break
+          }
+        }
+        redecided = batch
+        batch = nil
+        if let redecided, !redecided.events.isEmpty {
+          try store.append(
+            redecided.events, to: branch, expectedHead: redecided.startHead, keys: KeyChange(added: keyring.pending))
+          keyring.stored()
+        }
+      }
+      guard held else { return false }
+    } catch {
+      keyring.discardPending()
+      batch = nil
+      state = open.startState
+      clock = open.startClock
+      failures = open.failuresBefore
+      storeFailed = true
+      stopRequested = true
+      let storeError =
+        (error as? StoreError) ?? StoreError(.io, (error as? EngineError)?.message ?? String(describing: error))
+      throw .batchNotStored(storeError, from: open.entries.first?.origin)
+    }
+    for (isError, text) in redecided?.output ?? [] {
+      if isError { console.err(text) } else { console.out(text) }
+    }
+    console.flush()
+    snapshotIfDue()
+    return true
   }
 
   // MARK: clock

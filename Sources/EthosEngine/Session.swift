@@ -261,6 +261,20 @@ public final class Session {
     if state.retracted.count != before { state = try loadState(upTo: nil) }
   }
 
+  /// Catches up on events other writers appended to the branch since the
+  /// last statement, and says so in one line (SPEC §8): `3 new events on
+  /// main since your last statement (bob)`. The REPL calls it before each
+  /// statement. A store that cannot be read now is left to the statement
+  /// itself to report.
+  public func catchUpAndAnnounce() {
+    guard batch == nil else { return }
+    let before = state.headSeq
+    guard (try? catchUp()) != nil, state.headSeq > before else { return }
+    // Actors come from the log, which any import may have filled: shown safe.
+    let actors = ((try? store.actors(branch, from: before + 1, to: state.headSeq)) ?? []).map(Renderer.visible)
+    emitText(Notice.newEvents(state.headSeq - before, branch: branch, actors: actors))
+  }
+
   // MARK: time
 
   /// The business time a write now would carry.

@@ -69,6 +69,7 @@ public enum REPL {
     if createdStore {
       lines.append("new store: there was none at \(session.store.location), so an empty one was created there")
     }
+    if let refusal = session.store.writeRefusal { lines.append(refusal.message) }
     lines.append("type 'help' for the statements, Tab to complete, Ctrl-C to drop a line, Ctrl-D to leave")
     return lines
   }
@@ -241,6 +242,9 @@ final class LineEditor {
       remember(bytes)
       interruptPressed.store(false, ordering: .relaxed)
       session.width = REPL.terminalWidth()
+      // Others' events since the last statement, in one line (SPEC §8).
+      session.catchUpAndAnnounce()
+      session.console.flush()
       let outcome = runPaged(bytes)
       if outcome == .failed, let column = session.lastErrorColumn { showCaret(bytes, column: column) }
       if outcome == .quit { return }

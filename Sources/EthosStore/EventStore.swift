@@ -104,6 +104,22 @@ public protocol EventStore: AnyObject {
   /// the store keeps no such record). Shows events cut from the end of the
   /// chain, which the chain itself cannot show. Both are read at one moment.
   func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak?
+
+  /// Who recorded the events of `branch` with `from <= seq <= to`: each
+  /// actor once, in the order they first appear (the REPL's catch-up line).
+  func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String]
+
+  /// Why this store takes no writes at all (a read-only PostgreSQL hot
+  /// standby), or `nil`: the engine refuses a write before deciding it.
+  var writeRefusal: StoreError? { get }
+
+  /// Runs `body` while no other writer can append to `branch`, and returns
+  /// `true`; reads and appends in `body` see and join that hold, and its
+  /// appends commit when `body` returns. A writer beaten by another decides
+  /// again inside it and cannot be beaten twice, however busy the branch.
+  /// Returns `false` without running `body` when the store cannot hold a
+  /// branch (the caller retries optimistically).
+  func whileHoldingHead(of branch: String, _ body: () throws -> Void) throws -> Bool
 }
 
 extension EventStore {
@@ -113,6 +129,20 @@ extension EventStore {
   @discardableResult
   public func append(_ events: [PendingEvent], to branch: String, expectedHead: Int) throws(StoreError) -> [Envelope] {
     try append(events, to: branch, expectedHead: expectedHead, keys: .none)
+  }
+
+  public var writeRefusal: StoreError? { nil }
+
+  public func whileHoldingHead(of branch: String, _ body: () throws -> Void) throws -> Bool { false }
+
+  /// Reads the envelopes (stores in memory; SQL stores ask the database).
+  public func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String] {
+    var seen = Set<String>()
+    var result = [String]()
+    try read(branch, from: from, to: to) { envelope in
+      if seen.insert(envelope.actor).inserted { result.append(envelope.actor) }
+    }
+    return result
   }
 
   /// Collects the envelopes, then appends them at once (for stores in memory).

@@ -20,12 +20,19 @@ public final class PostgresStore: EventStore {
   public var location: String { url.description }
   /// Whether the server is a hot standby (reads only).
   public private(set) var isStandby = false
+  /// A write on a standby is refused before the engine decides it.
+  public var writeRefusal: StoreError? { isStandby ? Self.standbyWrite(location) : nil }
 
   /// The one event loop thread every store of this process runs its connection on.
   static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
   /// Guards `connection`: a store may be handed between threads, one at a time.
   private let lock = NSRecursiveLock()
   private var connection: PostgresConnection?
+  /// Set between `BEGIN` and its end: a dropped connection is then not
+  /// silently replaced (the rest would run outside the transaction).
+  private var inTransaction = false
+  /// Set inside `whileHoldingHead`: transactions join the one it holds.
+  private var holding = false
   private let logger: Logger = {
     var logger = Logger(label: "ethos.postgres")
     logger.logLevel = .critical
@@ -84,6 +91,9 @@ public final class PostgresStore: EventStore {
   /// left half done.
   private func open() throws -> PostgresConnection {
     if let connection, !connection.isClosed { return connection }
+    // Inside a transaction a new connection would run the rest of it outside
+    // any transaction (each statement on its own): the transaction is lost.
+    if inTransaction { throw Self.lostConnection(url) }
     try connect()
     guard let connection else { throw StoreError(.io, "lost the connection to \(location)") }
     return connection
@@ -106,9 +116,21 @@ public final class PostgresStore: EventStore {
   }
 
   /// Runs `body` in one transaction under the store's lock, mapping errors.
-  private func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws(StoreError) -> T {
+  ///
+  /// When the connection drops while `COMMIT` is on its way, the server may
+  /// or may not have committed. `landed`, asked on a new connection once the
+  /// server answers again, tells which (an append checks that its last event
+  /// is in the log): a write is never reported lost that was kept, which a
+  /// person would then repeat.
+  private func transaction<T>(
+    readOnly: Bool = false, landed: ((T) throws -> Bool)? = nil, _ body: () throws -> T
+  ) throws(StoreError) -> T {
     lock.lock()
     defer { lock.unlock() }
+    if holding {
+      // Part of the transaction `whileHoldingHead` holds, which commits it.
+      do { return try body() } catch { throw Self.storeError(error, url: url, opening: false) }
+    }
     do {
       if readOnly {
         try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -116,23 +138,134 @@ public final class PostgresStore: EventStore {
         if isStandby { throw Self.standbyWrite(location) }
         try execute("BEGIN")
       }
+      inTransaction = true
+      defer { inTransaction = false }
+      let result: T
       do {
-        let result = try body()
-        try execute("COMMIT")
-        return result
+        result = try body()
       } catch {
+        inTransaction = false
         if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
         throw error
       }
+      do {
+        try execute("COMMIT")
+      } catch {
+        inTransaction = false
+        guard let landed, Self.isConnectionLoss(error) else { throw error }
+        if try committedAfterAll(result, landed) { return result }
+        throw error
+      }
+      return result
     } catch {
       throw Self.storeError(error, url: url, opening: false)
     }
   }
 
+  /// Locks `branch`'s head row for one transaction around `body`: every
+  /// other append to the branch waits on that row (in the order they came),
+  /// and the reads and appends of `body` run inside the transaction.
+  public func whileHoldingHead(of branch: String, _ body: () throws -> Void) throws -> Bool {
+    if let writeRefusal { throw writeRefusal }
+    lock.lock()
+    defer { lock.unlock() }
+    if holding {
+      try body()
+      return true
+    }
+    do {
+      try execute("BEGIN")
+      inTransaction = true
+      try run("SELECT 1 FROM heads WHERE branch = \(branch) FOR UPDATE")
+    } catch {
+      inTransaction = false
+      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      throw Self.storeError(error, url: url, opening: false)
+    }
+    holding = true
+    defer {
+      holding = false
+      inTransaction = false
+    }
+    do {
+      try body()
+    } catch {
+      holding = false
+      inTransaction = false
+      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      throw error
+    }
+    do {
+      try execute("COMMIT")
+    } catch {
+      throw Self.storeError(error, url: url, opening: false)
+    }
+    return true
+  }
+
+  /// How long to wait for a server that dropped the connection during
+  /// `COMMIT` to answer again (a restart takes a few seconds).
+  static let commitCheckSeconds = 30.0
+
+  /// Whether a transaction whose `COMMIT` lost its connection committed:
+  /// reconnects (waiting for a restarting server) and asks `landed`. Throws
+  /// when the server does not answer in time: the outcome is unknown.
+  private func committedAfterAll<T>(_ result: T, _ landed: (T) throws -> Bool) throws -> Bool {
+    let deadline = Date().addingTimeInterval(Self.commitCheckSeconds)
+    while true {
+      do {
+        if let connection, !connection.isClosed { _ = try? connection.close().wait() }
+        try connect()
+        return try landed(result)
+      } catch {
+        guard Date() < deadline else {
+          throw StoreError(
+            .io,
+            "lost the connection to PostgreSQL at \(url.host):\(url.port) while committing, and it did not come back "
+              + "to say whether the write was stored — look with 'ethos query history' before repeating it")
+        }
+        usleep(200_000)
+      }
+    }
+  }
+
+  /// Whether `error` says the connection to the server is gone.
+  static func isConnectionLoss(_ error: any Error) -> Bool {
+    if let error = error as? StoreError { return error.message.hasPrefix("lost the connection") }
+    guard let error = error as? PSQLError else { return false }
+    switch error.code {
+    case .serverClosedConnection, .uncleanShutdown, .connectionError: return true
+    default: return error.serverInfo?[.sqlState].map { $0.hasPrefix("57P") } ?? false
+    }
+  }
+
+  /// NIO's description of a failed connect, as a person would say it:
+  /// `connection refused` rather than the channel's error dump.
+  static func plainReason(_ error: any Error) -> String {
+    let text = String(describing: error)
+    for (needle, plain) in [
+      ("Connection refused", "connection refused"), ("errno: 111", "connection refused"),
+      ("timed out", "timed out"), ("imeout", "timed out"), ("No route to host", "no route to host"),
+      ("Network is unreachable", "network unreachable"), ("ailed to resolve", "unknown host"),
+      ("No address", "unknown host"),
+    ] where text.contains(needle) {
+      return plain
+    }
+    return text
+  }
+
+  static func lostConnection(_ url: PostgresURL) -> StoreError {
+    StoreError(
+      .io,
+      "lost the connection to PostgreSQL at \(url.host):\(url.port) — the server closed it (restarted?); "
+        + "nothing was acknowledged since")
+  }
+
   static func standbyWrite(_ location: String) -> StoreError {
     StoreError(
       .invalid,
-      "'\(location)' is a read-only standby — write on the primary server (queries, verify and export work here)")
+      "'\(location)' is a read-only hot standby — write on the primary server (query, verify, export and follow work here)"
+    )
   }
 
   // MARK: errors
@@ -174,14 +307,12 @@ public final class PostgresStore: EventStore {
       }
       switch error.code {
       case .connectionError:
-        let why = error.underlying.map { " (\($0))" } ?? ""
+        let why = error.underlying.map { " (\(Self.plainReason($0)))" } ?? ""
         return StoreError(
           lost, "cannot reach PostgreSQL at \(place)\(why) — check that the server is running and the host and port")
       case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
-        return StoreError(
-          lost,
-          "lost the connection to PostgreSQL at \(place) — the server closed it (restarted?); nothing was acknowledged since"
-        )
+        let error = lostConnection(url)
+        return StoreError(lost, error.message)
       default:
         return StoreError(lost, "PostgreSQL at \(place): \(error.code)")
       }
@@ -553,6 +684,12 @@ public final class PostgresStore: EventStore {
     }
   }
 
+  /// Whether `envelope` (the last of a write) is in `branch`'s log.
+  private func holds(_ branch: String, _ envelope: Envelope?) throws -> Bool {
+    guard let envelope else { return true }
+    return try hash(branch, seq: envelope.seq) == envelope.hash
+  }
+
   /// A unique violation on `(branch, seq)`: another writer got past the
   /// head lock (it cannot, but the backstop says so), reported as a conflict.
   private func backstop<T>(_ branch: String, expectedHead: Int, _ body: () throws(StoreError) -> T) throws(StoreError)
@@ -572,7 +709,7 @@ public final class PostgresStore: EventStore {
   ) throws(StoreError) -> [Envelope] {
     guard !events.isEmpty else { return [] }
     let sealed = try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
-      try transaction {
+      try transaction(landed: { (sealed: [Envelope]) in try self.holds(branch, sealed.last) }) {
         let head = try lockHead(branch, expectedHead: expectedHead)
         if !keys.isEmpty, try !apply(keys) { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
         var sealed = [Envelope]()
@@ -657,7 +794,7 @@ public final class PostgresStore: EventStore {
     to branch: String, expectedHead: Int, from next: () throws(StoreError) -> Envelope?
   ) throws(StoreError) {
     try backstop(branch, expectedHead: expectedHead) { () throws(StoreError) in
-      try transaction {
+      _ = try transaction(landed: { (last: Envelope?) in try self.holds(branch, last) }) { () -> Envelope? in
         let head = try lockHead(branch, expectedHead: expectedHead)
         var last = head
         var lastEnvelope: Envelope?
@@ -678,6 +815,7 @@ public final class PostgresStore: EventStore {
         }
         try insert(pending[...], branch: branch)
         if let lastEnvelope { try finish(branch, last: lastEnvelope) }
+        return lastEnvelope
       }
     }
   }
@@ -722,6 +860,27 @@ public final class PostgresStore: EventStore {
     }
   }
 
+  public func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String] {
+    try locked {
+      var result = [String]()
+      for segment in try segments(branch) {
+        let low = max(from, segment.after + 1)
+        let high = min(to, segment.through)
+        guard low <= high else { continue }
+        let rows = try run(
+          """
+          SELECT actor FROM events WHERE branch = \(segment.owner) AND seq >= \(low) AND seq <= \(high)
+          GROUP BY actor ORDER BY min(seq)
+          """)
+        for row in rows {
+          let actor = try row.makeRandomAccess()[0].decode(String.self)
+          if !result.contains(actor) { result.append(actor) }
+        }
+      }
+      return result
+    }
+  }
+
   public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
     try locked {
       var result = Set<Int>()
@@ -745,16 +904,20 @@ public final class PostgresStore: EventStore {
     seq: Int, data: [UInt8]
   )? {
     try locked {
+      // The candidates first, without their data (a snapshot at a million
+      // events is megabytes): only the one that still matches is fetched.
       let rows = try run(
         """
-        SELECT seq, hash, digest, data FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq <= \(seq)
+        SELECT seq, hash, digest FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq <= \(seq)
         ORDER BY seq DESC LIMIT 8
         """)
       for row in rows {
         let cells = row.makeRandomAccess()
         guard let at = try? cells[0].decode(Int.self), let hash = try? cells[1].decode(String.self),
-          let digest = try? cells[2].decode(String.self), let blob = try? cells[3].decode(ByteBuffer.self),
-          try self.hash(branch, seq: at) == hash
+          let digest = try? cells[2].decode(String.self), try self.hash(branch, seq: at) == hash,
+          let blob = try queryOne(
+            "SELECT data FROM snapshots WHERE branch = \(branch) AND version = \(version) AND seq = \(at)",
+            { try? $0[0].decode(ByteBuffer.self) }) ?? nil
         else { continue }
         let data = Array(blob.readableBytesView)
         guard Self.hex(SHA256.hash(data: data)) == digest else { continue }

@@ -556,6 +556,25 @@ public final class SQLiteStore: EventStore {
     }
   }
 
+  public func actors(_ branch: String, from: Int, to: Int) throws(StoreError) -> [String] {
+    try wrap {
+      try queue.read { db in
+        var result = [String]()
+        for segment in try Self.segments(db, branch) {
+          let low = max(from, segment.after + 1)
+          let high = min(to, segment.through)
+          guard low <= high else { continue }
+          let actors = try String.fetchAll(
+            db,
+            sql: "SELECT actor FROM events WHERE branch = ? AND seq BETWEEN ? AND ? GROUP BY actor ORDER BY min(seq)",
+            arguments: [segment.owner, low, high])
+          for actor in actors where !result.contains(actor) { result.append(actor) }
+        }
+        return result
+      }
+    }
+  }
+
   public func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
     try wrap {
       // One read transaction: another process appending in between would

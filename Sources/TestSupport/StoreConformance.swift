@@ -29,6 +29,7 @@ public enum StoreConformance {
     ("concurrent appends never fork", concurrentAppendsNeverFork),
     ("keys are stored with their events", keysAreStoredWithTheirEvents),
     ("forgetting destroys a key for good", forgettingDestroysAKey),
+    ("actors are named once, in order, across a fork", actorsAreNamedOnceInOrder),
   ]
 
   // MARK: keys (SPEC §13)
@@ -181,6 +182,20 @@ public enum StoreConformance {
     try require(
       code { () throws(StoreError) in try store.createBranch("x", from: "nope", at: 0) } == .unknownBranch,
       "an unknown parent is refused")
+  }
+
+  static func actorsAreNamedOnceInOrder(_ make: Make, _ reopen: Reopen) throws {
+    let store = try make()
+    try store.append(pending(2, actor: "bob"), to: "main", expectedHead: 0)
+    try store.append(pending(1, start: 2, actor: "ana"), to: "main", expectedHead: 2)
+    try store.append(pending(2, start: 3, actor: "bob"), to: "main", expectedHead: 3)
+    try require(try store.actors("main", from: 1, to: 5) == ["bob", "ana"], "each actor once, by first event")
+    try require(try store.actors("main", from: 4, to: 9) == ["bob"], "only the range's actors")
+    try require(try store.actors("main", from: 6, to: 9).isEmpty, "none past the head")
+    try store.createBranch("storm", from: "main", at: 3)
+    try store.append(pending(1, start: 10, actor: "cy"), to: "storm", expectedHead: 3)
+    try require(try store.actors("storm", from: 2, to: 4) == ["bob", "ana", "cy"], "a branch's range spans its fork")
+    try require(try reopen(store).actors("storm", from: 4, to: 4) == ["cy"], "a reopened store names them too")
   }
 
   static func readsHonourRanges(_ make: Make, _ reopen: Reopen) throws {

@@ -60,7 +60,8 @@ import Testing
     for text in [Self.name, Self.comment, Self.complaint, "twice"] {
       #expect(!Self.contains(Self.storeFiles(store), Array(text.utf8)), "'\(text)' is stored in clear")
     }
-    let head = try EthosProcess.run(["query", "history", "--store", store]).stdout.components(separatedBy: "\"seq\":")
+    let head =
+      try EthosProcess.run(["query", "history", "--store", store]).stdout.components(separatedBy: "\"seq\":")
       .count - 1
     let asOf = ["query", "as of @\(head) culture", "--store", store, "--format", "json"]
     let cultureBefore = try EthosProcess.run(asOf)
@@ -177,7 +178,9 @@ import Testing
       let right = try EthosProcess.run(["query", query, "--store", b, "--format", "json"])
       #expect(left.status == 0 && left.stdout == right.stdout, "\(query) differs after the round trip")
     }
-    #expect(try EthosProcess.run(["query", "customers all", "--store", b, "--format", "csv"]).stdout.contains("c1,(forgotten)"))
+    #expect(
+      try EthosProcess.run(["query", "customers all", "--store", b, "--format", "csv"]).stdout.contains(
+        "c1,(forgotten)"))
 
     // Without keys: the same figures, no personal data.
     let c = dir + "/c.sqlite"

@@ -88,8 +88,8 @@ struct PostgresStoreTests {
     var total = 0
     for writer in 0..<4 {
       // No clock lines: every writer follows the (frozen) live clock, as in ConcurrencyTests.
-      let text = Workload.script(statements: 320, seed: UInt64(writer + 1), prefix: "w\(writer)").text
-      let lines = text.split(separator: "\n").filter { !$0.hasPrefix("clock") }.prefix(300)
+      let text = Workload.script(statements: 6_000, seed: UInt64(writer + 1), prefix: "w\(writer)").text
+      let lines = text.split(separator: "\n").filter { !$0.hasPrefix("clock") }.prefix(5_000)
       let path = folder + "/w\(writer).ethos"
       try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
       paths.append(path)
@@ -102,23 +102,51 @@ struct PostgresStoreTests {
         ["run", scripts[writer], "--store", store], environment: ["ETHOS_NOW": "2021-06-01T00:00:00Z"])
       results.append(result?.status ?? -1, result?.stdout ?? "", result?.stderr ?? "")
     }
-    // Every process finishes; a line beaten 100 times in a row by the others
-    // is refused as busy (exit 1, never acknowledged) — the engine's retry
-    // policy, not the store's, and rare outside a loaded machine.
+    // Issue 12, acceptance 2: every process finishes and every line lands.
+    // A batch beaten by another writer is decided again holding the branch's
+    // head row, so no writer is starved into refusing lines as busy (before,
+    // three of four took 160 s and refused 34 lines while one took 6 s).
     var confirmed = 0
-    var busy = 0
     for (status, stdout, stderr) in results.all {
-      let refused = stderr.split(separator: "\n").filter { $0.contains("the store is busy") }.count
-      #expect(status == 0 || (status == 1 && refused > 0), "\(stderr)")
-      busy += refused
+      #expect(status == 0 && stderr.isEmpty, "\(stderr)")
       confirmed += stdout.split(separator: "\n").filter { $0.hasPrefix("@") }.count
     }
-    print("postgres: 4 writers, \(confirmed) events confirmed, \(busy) lines refused as busy")
+    print("postgres: 4 writers, \(confirmed) of \(total) events confirmed")
     let opened = try PostgresStore(store)
-    // Exactly the confirmed events, seqs without gaps, one chain.
-    #expect(try opened.head(of: "main").seq == confirmed)
-    #expect(confirmed + busy == total)
+    // Exactly the confirmed events, all of them, seqs without gaps, one chain.
+    #expect(confirmed == total)
+    #expect(try opened.head(of: "main").seq == total)
     #expect(try opened.verify("main") == nil)
+  }
+}
+
+extension PostgresStoreTests {
+  /// What makes retries fair: while one writer holds a branch's head, another
+  /// writer's append waits, then finds the head moved (a conflict).
+  @Test func holdingABranchKeepsOtherWritersWaiting() throws {
+    let url = try PostgresTestServer.freshURL()
+    let holder = try PostgresStore(url)
+    let finished = DispatchSemaphore(value: 0)
+    let outcome = LockedResults()
+    let held = try holder.whileHoldingHead(of: "main") {
+      Thread {
+        do {
+          let other = try PostgresStore(url)
+          try other.append(StoreConformance.pending(1, start: 50), to: "main", expectedHead: 0)
+          outcome.append(0, "appended", "")
+        } catch {
+          outcome.append(1, "", String(describing: error))
+        }
+        finished.signal()
+      }.start()
+      #expect(finished.wait(timeout: .now() + 0.5) == .timedOut, "the other writer got past the held head")
+      _ = try holder.append(StoreConformance.pending(2), to: "main", expectedHead: 0)
+    }
+    #expect(held)
+    #expect(finished.wait(timeout: .now() + 10) == .success)
+    #expect(outcome.all.first?.0 == 1, "\(outcome.all)")
+    #expect(try holder.head(of: "main").seq == 2)
+    #expect(try holder.verify("main") == nil)
   }
 }
 
