@@ -248,6 +248,23 @@ import Testing
 
   // MARK: faults
 
+  /// A damaged key table: verify names it (exit 1); queries go on, showing
+  /// the party's data as not available and every figure as before.
+  @Test func aDamagedKeyIsNamedByVerify() throws {
+    let dir = try EthosProcess.temporaryDirectory()
+    let store = dir + "/s.sqlite"
+    #expect(try EthosProcess.run(["--store", store], stdin: Self.script).status == 0)
+    let culture = try EthosProcess.run(["query", "culture", "--store", store]).stdout
+    _ = try EthosProcess.sqlite3(store, "UPDATE party_keys SET key = x'0102' WHERE party = 'c2';")
+    let verify = try EthosProcess.run(["verify", "--store", store])
+    #expect(verify.status == 1)
+    #expect(verify.stderr.hasPrefix("error: verify failed: the key table is damaged — the data key of c2 is not 32"))
+    #expect(verify.stderr.split(separator: "\n").count == 1, "\(verify.stderr)")
+    let customers = try EthosProcess.run(["query", "customers all", "--store", store, "--format", "csv"])
+    #expect(customers.status == 0 && customers.stdout.contains("c2,(not available)"), "\(customers.stdout)")
+    #expect(try EthosProcess.run(["query", "culture", "--store", store]).stdout == culture)
+  }
+
   /// `forget` deletes the key and appends SubjectForgotten in one
   /// transaction: a kill leaves the key and no event, or no key and the
   /// event, never one without the other.
