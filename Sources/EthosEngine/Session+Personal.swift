@@ -47,13 +47,24 @@ extension Session {
       // It parsed a moment ago; if it did not, keep none of it in clear.
       return try keyring.seal(command, for: fields[0].party)
     }
+    let sealed = tokens.dropFirst().filter { token in
+      owner[token.text] != nil && (token.quoted || !ids.contains(token.text)) && !token.source.isEmpty
+    }
+    guard !sealed.isEmpty else { return command }
+    // Token offsets count characters; in an ASCII line (nearly every one)
+    // a character is a byte, and bytes are far cheaper to cut and join.
+    if command.utf8.allSatisfy({ $0 < 0x80 }) {
+      var bytes = Array(command.utf8)
+      for token in sealed.reversed() where token.source.upperBound <= bytes.count {
+        let written = String(decoding: bytes[token.source], as: UTF8.self)
+        bytes.replaceSubrange(token.source, with: Array(try keyring.seal(written, for: owner[token.text]!).utf8))
+      }
+      return String(decoding: bytes, as: UTF8.self)
+    }
     var characters = Array(command)
-    for token in tokens.dropFirst().reversed() {
-      guard let party = owner[token.text], token.quoted || !ids.contains(token.text),
-        !token.source.isEmpty, token.source.upperBound <= characters.count
-      else { continue }
+    for token in sealed.reversed() where token.source.upperBound <= characters.count {
       let written = String(characters[token.source])
-      characters.replaceSubrange(token.source, with: Array(try keyring.seal(written, for: party)))
+      characters.replaceSubrange(token.source, with: Array(try keyring.seal(written, for: owner[token.text]!)))
     }
     return String(characters)
   }

@@ -201,16 +201,33 @@ public final class Keyring {
     return true
   }
 
+  /// Base64url without padding, byte by byte: Foundation's string search
+  /// and replace cost more than the sealing itself on an import.
   static func base64URL(_ bytes: Data) -> String {
-    var text = bytes.base64EncodedString()
-    text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    while text.hasSuffix("=") { text.removeLast() }
-    return text
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 4 / 3 + 4)
+    for byte in bytes.base64EncodedData() {
+      switch byte {
+      case UInt8(ascii: "+"): out.append(UInt8(ascii: "-"))
+      case UInt8(ascii: "/"): out.append(UInt8(ascii: "_"))
+      case UInt8(ascii: "="): continue
+      default: out.append(byte)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   static func unbase64URL(_ text: String) -> Data? {
-    var base = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    while base.count % 4 != 0 { base += "=" }
-    return Data(base64Encoded: base)
+    var base = [UInt8]()
+    base.reserveCapacity(text.utf8.count + 3)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "-"): base.append(UInt8(ascii: "+"))
+      case UInt8(ascii: "_"): base.append(UInt8(ascii: "/"))
+      default: base.append(byte)
+      }
+    }
+    while base.count % 4 != 0 { base.append(UInt8(ascii: "=")) }
+    return Data(base64Encoded: Data(base))
   }
 }
