@@ -223,7 +223,8 @@ import Testing
   @Test func theVersion1StoreOpensVerifiesAndFolds() throws {
     let dir = try EthosProcess.temporaryDirectory()
     let store = dir + "/v1.sqlite"
-    try FileManager.default.copyItem(atPath: Self.fixtures + "/envelope-v1.sqlite", toPath: store)
+    // A SQLite store, named `.db` so that no working store (`*.sqlite`) is ever committed by mistake.
+    try FileManager.default.copyItem(atPath: Self.fixtures + "/envelope-v1.db", toPath: store)
     #expect(try EthosProcess.run(["verify", "--store", store]).status == 0)
     // Its export is the committed one, byte for byte: every hash kept.
     let export = try EthosProcess.run(["export", "--store", store])
