@@ -77,8 +77,12 @@ extension Session {
   /// After `forget ID`: says plainly what could not be erased, when ID was
   /// recorded before personal data was sealed (envelope version 1).
   func noteClearData(of id: String) {
-    let name = state.employees[id]?.name ?? state.customers[id]?.name ?? state.partners[id]?.name
-    guard let name, Sealed.parse(name) == nil else { return }
+    guard let name = Session.partyName(id, in: state), Sealed.parse(name) == nil else { return }
     emitText(Notice.clearDataRemains(id))
+  }
+
+  /// The name an employee, customer or partner was recorded under (sealed or not).
+  static func partyName(_ id: String, in state: State) -> String? {
+    state.employees[id]?.name ?? state.customers[id]?.name ?? state.partners[id]?.name
   }
 }

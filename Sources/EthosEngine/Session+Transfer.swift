@@ -130,8 +130,7 @@ extension Session {
     if let keys {
       let check = Keyring(PartyKeys(keys: keys.table))
       for party in keys.table.keys.sorted() where state.forgotten[party] == nil {
-        let name = state.employees[party]?.name ?? state.customers[party]?.name ?? state.partners[party]?.name
-        if let name, Sealed.parse(name) != nil, !check.opens(name) {
+        if let name = Session.partyName(party, in: state), Sealed.parse(name) != nil, !check.opens(name) {
           throw .keyFileMismatch(keys.path, party: party)
         }
         change.added[party] = keys.table[party]

@@ -308,6 +308,12 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     StoreError(.branchExists, "branch '\(name)' already exists — 'switch \(name)' to use it, or pick another name")
   }
 
+  /// A key added for a party whose key `forget` destroyed (SPEC §13).
+  public static func forgottenParty(_ party: String) -> StoreError {
+    StoreError(
+      .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+  }
+
   /// A key restored for a party that holds another one already.
   public static func keyClash(_ change: KeyChange, _ current: PartyKeys) -> StoreError {
     let parties = change.added.compactMap { party, key in

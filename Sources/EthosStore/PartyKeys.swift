@@ -43,8 +43,7 @@ public struct KeyChange: Sendable, Equatable {
     var clash = false
     for (party, key) in added {
       if current.forgotten.contains(party) {
-        throw StoreError(
-          .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+        throw StoreError.forgottenParty(party)
       }
       if let existing = current.keys[party], existing != key { clash = true }
     }
@@ -135,8 +134,7 @@ public final class Keyring {
   /// when the party was forgotten.
   public func seal(_ text: String, for party: String) throws(StoreError) -> String {
     if forgotten.contains(party) {
-      throw StoreError(
-        .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+      throw StoreError.forgottenParty(party)
     }
     let key = keys[party] ?? makeKey(party)
     let nonce: AES.GCM.Nonce

@@ -763,8 +763,7 @@ public final class PostgresStore: EventStore {
   private func apply(_ change: KeyChange) throws -> Bool {
     for (party, key) in change.added {
       if try queryOne("SELECT 1 FROM forgotten_parties WHERE party = \(party)", { _ in 1 }) != nil {
-        throw StoreError(
-          .invalid, "'\(party)' was forgotten: their data key is gone for good and no new personal data is recorded")
+        throw StoreError.forgottenParty(party)
       }
       try run("INSERT INTO party_keys (party, key) VALUES (\(party), \(ByteBuffer(bytes: key))) ON CONFLICT DO NOTHING")
       let stored = try queryOne("SELECT key FROM party_keys WHERE party = \(party)") {
