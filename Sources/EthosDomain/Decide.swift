@@ -18,41 +18,41 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     ]
   case .depart(let id, let reason):
     let employee = try check.employee(id)
-    guard employee.active else { throw .alreadyDeparted(id, on: employee.departedAt) }
+    guard state.admits(id, as: .activeEmployee) else { throw .alreadyDeparted(id, on: employee.departedAt) }
     return [.employeeDeparted(id: id, reason: reason)]
   case .engage(let id, let name, let kind):
     try check.newId(id)
     return [.partnerEngaged(id: id, name: name, kind: kind)]
   case .release(let id):
     let partner = try check.partner(id)
-    guard partner.active else { throw .alreadyReleased(id, on: partner.releasedAt) }
+    guard state.admits(id, as: .engagedPartner) else { throw .alreadyReleased(id, on: partner.releasedAt) }
     return [.partnerReleased(id: id)]
   case .registerCustomer(let id, let name, let segment, let key):
     try check.newId(id)
     return [.customerRegistered(id: id, name: name, segment: segment, key: key)]
   case .lose(let id, let reason):
     let customer = try check.customer(id)
-    guard customer.active else { throw .alreadyLost(id, on: customer.lostAt) }
+    guard state.admits(id, as: .activeCustomer) else { throw .alreadyLost(id, on: customer.lostAt) }
     return [.customerLost(id: id, reason: reason)]
   case .nameChampion(let id, let area):
-    let employee = try check.activeEmployee(id)
-    guard !employee.champion else { throw .alreadyChampion(id) }
+    _ = try check.activeEmployee(id)
+    guard state.admits(id, as: .championCandidate) else { throw .alreadyChampion(id) }
     return [.championNamed(id: id, area: area)]
   case .standDownChampion(let id):
-    let employee = try check.employee(id)
-    guard employee.champion else { throw .notChampion(id) }
+    _ = try check.employee(id)
+    guard state.admits(id, as: .champion) else { throw .notChampion(id) }
     return [.championStoodDown(id: id)]
   case .joinTeam(let id):
-    let employee = try check.activeEmployee(id)
-    guard !employee.onTeam else { throw .alreadyOnTeam(id) }
+    _ = try check.activeEmployee(id)
+    guard state.admits(id, as: .teamCandidate) else { throw .alreadyOnTeam(id) }
     return [.serviceTeamJoined(id: id)]
   case .leaveTeam(let id):
-    let employee = try check.employee(id)
-    guard employee.onTeam else { throw .notOnTeam(id) }
+    _ = try check.employee(id)
+    guard state.admits(id, as: .teamMember) else { throw .notOnTeam(id) }
     return [.serviceTeamLeft(id: id)]
   case .lead(let by, let activity, let note):
     let employee = try check.activeEmployee(by)
-    guard employee.level == .leader else { throw .notLeader(by, level: employee.level) }
+    guard state.admits(by, as: .leader) else { throw .notLeader(by, level: employee.level) }
     return [.leadershipActed(by: by, activity: activity, note: note)]
   case .say(let by, let text, let to):
     if by != companySpeaker { _ = try check.activeEmployee(by, orCompany: true) }
@@ -97,7 +97,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     return [.stressBegan(id: id, kind: kind, severity: severity, scope: scope, note: note)]
   case .endStress(let id):
     let window = try check.stress(id)
-    guard window.open else { throw .stressEnded(id, on: window.endedAt) }
+    guard state.admits(id, as: .openStress) else { throw .stressEnded(id, on: window.endedAt) }
     return [.stressEnded(id: id)]
   case .feedback(let customer, let score, let about, let comment):
     try Rules.range("score", score, 0...10)
@@ -148,7 +148,7 @@ public func decide(_ command: Command, state: State, now: Timestamp) throws(Doma
     return [.actionPlanned(id: id, deficiency: deficiency, owner: owner, due: when, what: what)]
   case .completeAction(let id):
     let action = try check.action(id)
-    guard action.open else { throw .actionDone(id, on: action.doneAt) }
+    guard state.admits(id, as: .openAction) else { throw .actionDone(id, on: action.doneAt) }
     return [.actionCompleted(id: id)]
   case .retract(let seq, let reason, let target):
     guard let target, seq >= 1, seq <= state.headSeq else { throw .noSuchEvent(seq, head: state.headSeq) }
@@ -217,7 +217,7 @@ struct Rules {
 
   func activeEmployee(_ id: String, orCompany: Bool = false) throws(DomainError) -> Employee {
     let employee = try employee(id, orCompany: orCompany)
-    guard employee.active else { throw .departed(id, on: employee.departedAt) }
+    guard state.admits(id, as: .activeEmployee) else { throw .departed(id, on: employee.departedAt) }
     return employee
   }
 
@@ -245,10 +245,10 @@ struct Rules {
     case .employee?: _ = try activeEmployee(id)
     case .customer?:
       let customer = try customer(id)
-      guard customer.active else { throw .lost(id, on: customer.lostAt) }
+      guard state.admits(id, as: .activeCustomer) else { throw .lost(id, on: customer.lostAt) }
     case .partner?:
       let partner = try partner(id)
-      guard partner.active else { throw .released(id, on: partner.releasedAt) }
+      guard state.admits(id, as: .engagedPartner) else { throw .released(id, on: partner.releasedAt) }
     case let owner?:
       throw .wrongKind(id, is: owner, expected: "a customer, employee or partner")
     case nil:
@@ -268,7 +268,7 @@ struct Rules {
         "promise", id, suggestion: Suggestion.nearest(to: id, in: open),
         hint: "'promises open' lists the open ones")
     }
-    guard promise.status == .open else { throw .promiseClosed(id, promise.status) }
+    guard state.admits(id, as: .openPromise) else { throw .promiseClosed(id, promise.status) }
     return promise
   }
 
@@ -304,7 +304,7 @@ struct Rules {
   }
 
   func department(_ dept: String) throws(DomainError) {
-    guard !state.departments.contains(dept) else { return }
+    guard !state.admits(dept, as: .department) else { return }
     throw .unknownDepartment(
       dept, known: state.departments, suggestion: Suggestion.nearest(to: dept, in: state.departments))
   }

@@ -13,42 +13,6 @@ public enum StatementGroup: String, Sendable, CaseIterable {
   case scripts = "scripts & settings"
 }
 
-/// The things of the current state a word can name: completion offers their ids.
-public enum Reference: Sendable, Equatable {
-  case activeEmployee
-  /// Any employee ever hired (departed ones too).
-  case knownEmployee
-  /// An active employee or the word `company` (`say`).
-  case employeeOrCompany
-  /// An active employee with level=leader (`lead`).
-  case leader
-  /// An active employee who is not a champion yet.
-  case championCandidate
-  case champion
-  /// An active employee not on the service team.
-  case teamCandidate
-  case teamMember
-  case activeCustomer
-  /// Any customer ever registered (lost ones too).
-  case knownCustomer
-  case engagedPartner
-  /// An active customer, active employee or engaged partner, other than the
-  /// employee named earlier in the statement.
-  case party
-  /// Any employee, partner or customer ever recorded and not yet forgotten.
-  case knownParty
-  case openPromise
-  case openStress
-  case deficiency
-  case openAction
-  /// A department someone was hired into.
-  case department
-  /// A customer segment in use.
-  case segment
-  /// Any id of the log.
-  case anyId
-}
-
 /// What a word of a statement holds, so completion knows what to offer.
 public enum Slot: Sendable, Equatable {
   /// A fresh id, a name or free text: nothing to offer.

@@ -312,40 +312,11 @@ public struct Completer: Sendable {
 
   // MARK: what the state offers
 
-  /// The ids `reference` names in the current state, sorted.
+  /// The ids `reference` names in the current state, sorted: the decider's
+  /// own eligibility rules (``State/candidates(for:besides:)``), so Tab never
+  /// offers what the statement would then refuse.
   func ids(_ reference: Reference, besides employee: String?) -> [String] {
-    let employees = state.employees.values
-    let active = employees.filter(\.active)
-    var ids: [String]
-    switch reference {
-    case .activeEmployee: ids = active.map(\.id)
-    case .knownEmployee: ids = employees.map(\.id)
-    case .employeeOrCompany: ids = active.map(\.id) + ["company"]
-    case .leader: ids = active.filter { $0.level == .leader }.map(\.id)
-    case .championCandidate: ids = active.filter { !$0.champion }.map(\.id)
-    case .champion: ids = active.filter(\.champion).map(\.id)
-    case .teamCandidate: ids = active.filter { !$0.onTeam }.map(\.id)
-    case .teamMember: ids = employees.filter(\.onTeam).map(\.id)
-    case .activeCustomer: ids = state.customers.values.filter(\.active).map(\.id)
-    case .knownCustomer: ids = state.customers.values.map(\.id)
-    case .engagedPartner: ids = state.partners.values.filter(\.active).map(\.id)
-    case .party:
-      ids =
-        state.customers.values.filter(\.active).map(\.id) + active.map(\.id).filter { $0 != employee }
-        + state.partners.values.filter(\.active).map(\.id)
-    case .openPromise: ids = state.promises.values.filter { $0.status == .open }.map(\.id)
-    case .openStress: ids = state.stresses.values.filter(\.open).map(\.id)
-    case .deficiency: ids = Array(state.deficiencies.keys)
-    case .openAction: ids = state.actions.values.filter(\.open).map(\.id)
-    case .department: ids = state.departments
-    case .segment: ids = Array(Set(state.customers.values.compactMap(\.segment)))
-    case .anyId: ids = Array(state.owners.keys)
-    case .knownParty:
-      ids = employees.map(\.id) + state.customers.values.map(\.id) + state.partners.values.map(\.id)
-    }
-    // Nothing more is recorded about a forgotten party (SPEC §13).
-    if !state.forgotten.isEmpty, reference != .anyId { ids = ids.filter { state.forgotten[$0] == nil } }
-    return ids.sorted()
+    state.candidates(for: reference, besides: employee)
   }
 
   /// `@N` for events of the log whose digits start as typed, newest first,
