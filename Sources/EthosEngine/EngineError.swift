@@ -2,6 +2,12 @@ import EthosDomain
 import EthosLanguage
 import EthosStore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A statement the engine could not carry out: one line for the user.
 /// Every engine-level message is built here.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -39,10 +45,6 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 
   static func unreadable(_ error: EventDecodingError, seq: Int) -> EngineError {
     EngineError("event @\(seq) cannot be read: \(error.description)", storeFailure: true)
-  }
-
-  static func notYet(_ word: String) -> EngineError {
-    EngineError("'\(word)' is not available yet")
   }
 
   /// Never suggests `clock live`: on a log whose head lies in the past it
@@ -234,14 +236,14 @@ extension EngineError {
   }
 }
 
-extension EngineError {
-  /// For features that later work will add.
-  public static func notAvailable(_ word: String) -> EngineError { .notYet(word) }
-}
-
 /// What the audit and scenario statements say when they succeed: kept beside
 /// the errors so every sentence a person reads is in one file.
 public enum Notice {
+  /// What `verify` prints when the chain holds.
+  static func verified(_ branch: String, events: Int) -> String {
+    "ok: branch '\(branch)' verifies, \(events) events chain from @1"
+  }
+
   static func clearDataRemains(_ id: String) -> String {
     "note: '\(id)' was recorded before ethos sealed personal data (envelope version 1): their name and texts in "
       + "those events stay readable in the log and cannot be erased in place; what was recorded since is erased"
@@ -307,5 +309,51 @@ public enum Notice {
   static func imported(_ count: Int, branch: String, from: Int, to: Int, alreadyThere: Int) -> String {
     "imported \(count) event\(count == 1 ? "" : "s") into branch '\(branch)' (@\(from)…@\(to))"
       + (alreadyThere > 0 ? "; \(alreadyThere) already there" : "")
+  }
+}
+
+// MARK: verify, trend and report
+
+extension EngineError {
+  static func verifyFailed(_ branch: String, at broken: ChainBreak) -> EngineError {
+    EngineError("verify failed on branch '\(branch)' at @\(broken.seq): \(broken.reason)")
+  }
+
+  /// The key table sits outside the chain: a key that is not a key shows the
+  /// party's data as (not available) everywhere, so verify names it.
+  static func damagedKeys(_ parties: [String]) -> EngineError {
+    EngineError(
+      "verify failed: the key table is damaged — the data key of \(parties.joined(separator: ", ")) is not "
+        + "\(PartyKeys.keyLength) bytes, so their personal data cannot be read; restore the keys from a backup "
+        + "(ethos import FILE --keys KEYS into a fresh store) — every figure is unaffected")
+  }
+
+  static func notTrendable(_ path: String) -> EngineError {
+    .badPath(path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+  }
+
+  static func trendOfObject(_ path: String, keys: [String], hasValue: Bool) -> EngineError {
+    let fix = hasValue ? "did you mean '\(path).value'?" : "pick one of its keys: \(keys.joined(separator: ", "))"
+    return .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
+  }
+
+  static func trendOfList(_ path: String) -> EngineError {
+    let head = path.split(separator: ".").first ?? "culture"
+    return .badPath(path, reason: "it is a list, and a trend follows a number — name a figure, e.g. '\(head).count'")
+  }
+
+  static func trendOfWord(_ path: String) -> EngineError {
+    .badPath(path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
+  }
+
+  static func outsideReportWeeks(_ seq: Int) -> EngineError {
+    EngineError("event @\(seq) lies outside the report's weeks")
+  }
+
+  static func reportUnwritable(_ path: String, errno code: Int32) -> EngineError {
+    let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    return EngineError(
+      "cannot write the report to '\(path)': \(reason) — name a file in a folder you can write to (ethos report -o FILE)"
+    )
   }
 }

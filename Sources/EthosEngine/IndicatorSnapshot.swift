@@ -77,18 +77,10 @@ struct IndicatorChange: Equatable {
 
 extension Session {
   /// The figures of `state` as of `asOfTime` (its head time when `nil`).
-  ///
-  /// `culture` is included when the engine can compute it; while it is not
-  /// available the snapshot holds the matrix alone.
   func indicators(of state: State, asOfTime: Timestamp?) throws(EngineError) -> IndicatorSnapshot {
     var snapshot = IndicatorSnapshot()
     snapshot.addLeaves(of: try document(.matrix(dept: nil), state: state, asOfTime: asOfTime), prefix: "matrix")
-    let culture: JSON
-    do {
-      culture = try document(.culture, state: state, asOfTime: asOfTime)
-    } catch  where error == .notYet("culture") {
-      return snapshot
-    }
+    let culture = try document(.culture, state: state, asOfTime: asOfTime)
     if let verdict = culture["verdict"] { snapshot.figures.append(.init(path: "culture.verdict", value: verdict)) }
     if let indicators = culture["indicators"] {
       snapshot.addLeaves(of: indicators, prefix: "culture.indicators")

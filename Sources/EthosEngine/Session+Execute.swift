@@ -531,18 +531,15 @@ extension Session {
       throw .store(error)
     }
     if let broken {
-      throw EngineError("verify failed on branch '\(branch)' at @\(broken.seq): \(broken.reason)")
+      throw .verifyFailed(branch, at: broken)
     }
     // The key table is outside the chain: a key that is not a key shows the
     // party's data as (not available) everywhere, so verify names it.
     let damaged = keys.keys.filter { $0.value.count != PartyKeys.keyLength }.keys.sorted()
     if !damaged.isEmpty {
-      throw EngineError(
-        "verify failed: the key table is damaged — the data key of \(damaged.joined(separator: ", ")) is not "
-          + "\(PartyKeys.keyLength) bytes, so their personal data cannot be read; restore the keys from a backup "
-          + "(ethos import FILE --keys KEYS into a fresh store) — every figure is unaffected")
+      throw .damagedKeys(damaged)
     }
-    return "ok: branch '\(branch)' verifies, \(head) events chain from @1"
+    return Notice.verified(branch, events: head)
   }
 }
 

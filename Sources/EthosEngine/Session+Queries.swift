@@ -154,26 +154,17 @@ extension Session {
     for path in paths {
       let head = path.split(separator: ".").first.map(String.init) ?? ""
       guard !["trend", "who", "history", "show"].contains(head) else {
-        throw .badPath(
-          path, reason: "trend follows a figure of matrix, culture or a list (e.g. culture.indicators.nps.value)")
+        throw .notTrendable(path)
       }
       // A trend follows a number: refuse an object, a list or a word up front.
       switch try value(at: path, state: view, asOfTime: asOfTime) {
       case .int, .double, .null: break
       case .object(let object):
-        let fix =
-          object["value"] != nil
-          ? "did you mean '\(path).value'?" : "pick one of its keys: \(object.keys.joined(separator: ", "))"
-        throw .badPath(path, reason: "it is an object, and a trend follows a number — \(fix)")
+        throw .trendOfObject(path, keys: object.keys, hasValue: object["value"] != nil)
       case .array:
-        throw .badPath(
-          path,
-          reason:
-            "it is a list, and a trend follows a number — name a figure, e.g. '\(path.split(separator: ".").first ?? "culture").count'"
-        )
+        throw .trendOfList(path)
       default:
-        throw .badPath(
-          path, reason: "it is not a number, and a trend follows a number (e.g. culture.indicators.nps.value)")
+        throw .trendOfWord(path)
       }
     }
     var points = [[JSON]](repeating: [], count: paths.count)

@@ -107,7 +107,7 @@ extension Session {
           }
           while index < weeks.count - 1, envelope.occurredAt >= weeks[index].to { index += 1 }
           guard index < weeks.count else {
-            failure = EngineError("event @\(envelope.seq) lies outside the report's weeks")
+            failure = .outsideReportWeeks(envelope.seq)
             return
           }
           weeks[index].counts[envelope.type, default: 0] += 1
@@ -170,14 +170,5 @@ enum WholeFile {
       unlink(temporary)
       throw .reportUnwritable(path, errno: failure)
     }
-  }
-}
-
-extension EngineError {
-  static func reportUnwritable(_ path: String, errno code: Int32) -> EngineError {
-    let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-    return EngineError(
-      "cannot write the report to '\(path)': \(reason) — name a file in a folder you can write to (ethos report -o FILE)"
-    )
   }
 }
