@@ -42,11 +42,8 @@ extension Session {
           throw .unreadable(error, seq: envelope.seq)
         }
         let before = try indicators(of: current, asOfTime: envelope.occurredAt)
-        if case .eventRetracted = event {
-          current = try loadState(upTo: envelope.seq)
-        } else {
-          current.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event))
-        }
+        let recorded = RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: event)
+        do { try projector.step(&current, recorded, on: branch, remembering: true) } catch { throw .store(error) }
         let changes = before.changes(to: try indicators(of: current, asOfTime: nil))
         let retracted = state.retracted.contains(envelope.seq)
         switch format {

@@ -323,13 +323,13 @@ extension Session {
   /// Folds appended events (as stored: personal fields sealed) into the
   /// state and confirms each (as decided: the writer sees what they wrote).
   func apply(_ events: [Event], stored: [Event], envelopes: [Envelope]) {
-    var retracted = false
     for ((event, stored), envelope) in zip(zip(events, stored), envelopes) {
-      state.evolve(RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: stored))
-      if case .eventRetracted = event { retracted = true }
+      let recorded = RecordedEvent(seq: envelope.seq, occurredAt: envelope.occurredAt, event: stored)
+      // Should the store fail to refold a retraction now, the state keeps its
+      // mark and the next load from the store counts it.
+      do { try projector.step(&state, recorded, on: branch, remembering: true) } catch {}
       if confirmWrites { emitConfirmation(seq: envelope.seq, event: event) }
     }
-    if retracted, let rebuilt = try? loadState(upTo: nil) { state = rebuilt }
     snapshotIfDue()
   }
 

@@ -89,11 +89,9 @@ extension Session {
     let start = Timestamp(seconds: end.seconds - window.seconds)
     let before: Int
     do { before = min(try store.seq(atOrBefore: start, on: branch), view.headSeq) } catch { throw .store(error) }
-    var state = before == 0 ? State() : try loadState(upTo: before)
-    state.clearObservations()
+    let state: State
     do {
-      state.skip = try store.retractions(branch, upTo: view.headSeq)
-      try fold(into: &state, branch: branch, from: before + 1, to: view.headSeq)
+      state = try projector.window(of: branch, after: before, through: view.headSeq, remembering: true)
     } catch {
       throw .store(error)
     }

@@ -58,15 +58,14 @@ extension Session {
   }
 
   func switchTo(_ name: String) throws(EngineError) {
-    let previous = (branch, lastSnapshotSeq)
-    // The branch is set first so the load counts as this session's own branch;
-    // snapshot bookkeeping starts over there.
+    let previous = branch
+    // The branch is set first so the load counts as this session's own
+    // branch (the projector keeps each branch's snapshot bookkeeping).
     branch = name
-    lastSnapshotSeq = 0
     do {
       state = try loadState(upTo: nil)
     } catch {
-      (branch, lastSnapshotSeq) = previous
+      branch = previous
       throw error
     }
   }
@@ -235,11 +234,9 @@ extension Session {
 
   /// The current state refolded with `target` skipped as well.
   func hypotheticalRetraction(of target: Int) throws(EngineError) -> State {
-    var rebuilt = State()
+    var rebuilt: State
     do {
-      rebuilt.skip = try store.retractions(branch, upTo: state.headSeq)
-      rebuilt.skip.insert(target)
-      try fold(into: &rebuilt, branch: branch, from: 1, to: state.headSeq)
+      rebuilt = try projector.state(of: branch, through: state.headSeq, alsoRetracting: target)
     } catch {
       throw .store(error)
     }

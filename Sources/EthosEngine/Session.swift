@@ -83,10 +83,13 @@ public final class Session {
   public var statementTimings: [Double]?
   /// Items of a `history` rendered at a time when it is longer (it streams).
   public var historyChunk = 10_000
+  /// Loads states and keeps projection snapshots: the time-travel job.
+  var projector: Projector
   /// Events folded or appended between projection snapshots (SPEC §7).
-  public var snapshotInterval = 10_000
-  /// The seq of the newest snapshot this session read or wrote on its branch.
-  var lastSnapshotSeq = 0
+  public var snapshotInterval: Int {
+    get { projector.interval }
+    set { projector.interval = newValue }
+  }
   /// Whether writes print their confirmation line (`import-csv` prints a
   /// summary instead of one line per event).
   var confirmWrites = true
@@ -142,6 +145,7 @@ public final class Session {
     console: any Console, format: OutputFormat = .table, random: any RandomSource = SystemRandom()
   ) throws(EngineError) {
     self.store = store
+    self.projector = Projector(store: store)
     do {
       keyring = Keyring(try store.partyKeys(), random: random)
     } catch {
@@ -163,102 +167,37 @@ public final class Session {
 
   // MARK: state
 
-  /// The state of the current branch just after `seq` (the head when `nil`),
-  /// folded with the retractions known at that point: from the nearest
-  /// usable projection snapshot, else from scratch.
+  /// The state of the current branch (or `branch`) just after `seq` (the
+  /// head when `nil`): see ``Projector``.
   func loadState(upTo seq: Int?, on branch: String? = nil) throws(EngineError) -> State {
     let branch = branch ?? self.branch
     do {
-      let head = try store.head(of: branch).seq
-      let target = min(seq ?? head, head)
-      let skip = try store.retractions(branch, upTo: target)
-      var state = try nearestSnapshot(branch, atOrBefore: target, skip: skip) ?? State()
-      let start = state.headSeq
-      state.skip = skip
-      try fold(into: &state, branch: branch, from: start + 1, to: target)
-      if branch == self.branch {
-        lastSnapshotSeq = max(lastSnapshotSeq, start)
-        if target - start >= snapshotInterval { saveSnapshot(state, on: branch) }
-      }
-      return state
+      return try projector.state(of: branch, upTo: seq, remembering: branch == self.branch)
     } catch {
       throw EngineError.store(error)
     }
   }
 
-  /// The newest snapshot at or before `target` that is still valid there: a
-  /// snapshot at S is stale for `target` when an event at or before S was
-  /// retracted after S (its effect is folded into the snapshot). `skip` holds
-  /// the seqs retracted up to `target`. Unreadable snapshots are passed over.
-  /// A branch with no snapshot of its own uses its parent's up to the fork
-  /// point: that history is shared.
-  func nearestSnapshot(_ branch: String, atOrBefore target: Int, skip: Set<Int>) throws(StoreError) -> State? {
-    var bound = target
-    var line = branch
-    while bound > 0 {
-      guard let (seq, data) = try store.loadSnapshot(line, atOrBefore: bound, version: State.snapshotVersion) else {
-        guard let info = try store.branch(line), let parent = info.parent, info.forkSeq > 0 else { return nil }
-        line = parent
-        bound = min(bound, info.forkSeq)
-        continue
-      }
-      guard let snapshot = State(snapshotBytes: data), snapshot.headSeq == seq else {
-        bound = seq - 1
-        continue
-      }
-      let retractedSince = skip.filter { $0 <= seq }.subtracting(snapshot.retracted)
-      guard let earliest = retractedSince.min() else { return snapshot }
-      bound = earliest - 1
-    }
-    return nil
-  }
-
-  /// Writes a snapshot of `state`; a cache, so a failure only costs speed.
-  func saveSnapshot(_ state: State, on branch: String) {
-    guard state.headSeq > 0 else { return }
-    try? store.saveSnapshot(branch, seq: state.headSeq, version: State.snapshotVersion, data: state.snapshotBytes())
-    if branch == self.branch { lastSnapshotSeq = max(lastSnapshotSeq, state.headSeq) }
-  }
-
   /// Snapshots the current state when enough events came in since the last one.
   func snapshotIfDue() {
-    guard batch == nil, state.headSeq - lastSnapshotSeq >= snapshotInterval else { return }
-    saveSnapshot(state, on: branch)
+    guard batch == nil else { return }
+    projector.saveIfMoved(state, on: branch, by: projector.interval)
   }
 
   /// Snapshots the current state if it moved since the last snapshot: call on
   /// a clean exit so the next open folds nothing.
   public func checkpoint() {
-    guard batch == nil, state.headSeq > lastSnapshotSeq else { return }
-    saveSnapshot(state, on: branch)
+    guard batch == nil else { return }
+    projector.saveIfMoved(state, on: branch, by: 1)
   }
 
   func fold(into state: inout State, branch: String, from: Int, to: Int) throws(StoreError) {
-    guard from <= to else { return }
-    var failure: EngineError?
-    try store.fold(branch, from: from, to: to) { row in
-      guard failure == nil else { return }
-      do throws(EventDecodingError) {
-        state.evolve(try row.recorded())
-      } catch {
-        failure = .unreadable(error, seq: row.seq)
-      }
-    }
-    if let failure { throw StoreError(.damaged, failure.message) }
+    try projector.fold(into: &state, branch: branch, from: from, to: to)
   }
 
   /// Folds in events other writers appended since this session last looked.
   func catchUp() throws(EngineError) {
-    let head: Int
-    do { head = try store.head(of: branch).seq } catch { throw .store(error) }
-    if head == state.headSeq { return }
-    if head < state.headSeq {
-      state = try loadState(upTo: nil)
-      return
-    }
-    let before = state.retracted.count
-    do { try fold(into: &state, branch: branch, from: state.headSeq + 1, to: head) } catch { throw .store(error) }
-    if state.retracted.count != before { state = try loadState(upTo: nil) }
+    do { try projector.catchUp(&state, on: branch) } catch { throw .store(error) }
   }
 
   /// Catches up on events other writers appended to the branch since the
