@@ -119,7 +119,7 @@ struct Run: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func validate() throws {
-    guard !files.isEmpty else { throw ValidationError("name at least one script file to run") }
+    guard !files.isEmpty else { throw ValidationError(CLIMessage.noScript) }
   }
 
   func run() throws {
@@ -141,7 +141,7 @@ struct Run: ParsableCommand {
     if let junit {
       let xml = JUnitReport.xml(session.expectResults)
       guard let handle = fopen(junit, "w") else {
-        Exit.fail("cannot write the JUnit report '\(junit)': \(String(cString: strerror(errno)))", code: .failure)
+        Exit.fail(CLIMessage.junitUnwritable(junit, CLIMessage.systemReason), code: .failure)
       }
       fputs(xml, handle)
       fclose(handle)
@@ -206,7 +206,7 @@ struct QueryCommand: ParsableCommand {
       .whatIf?:
       session.execute(line, origin: Origin.query)
     case nil:
-      Exit.fail("name a query, e.g. ethos query matrix", code: .usage)
+      Exit.fail(CLIMessage.queryMissing, code: .usage)
     default:
       Exit.fail(EngineError.queryOnly.message, code: .usage)
     }
@@ -246,7 +246,7 @@ struct Verify: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func validate() throws {
-    if signer != nil, checkpoints.isEmpty { throw ValidationError("--signer needs --checkpoint FILE") }
+    if signer != nil, checkpoints.isEmpty { throw ValidationError(CLIMessage.signerWithoutCheckpoint) }
   }
 
   /// Opens the store without the head check and without folding any event,
@@ -268,8 +268,7 @@ struct Verify: ParsableCommand {
     if !all, options.branch != "main" {
       for (name, checkpoint) in loaded where checkpoint.branch != options.branch {
         Exit.fail(
-          "checkpoint '\(name)' is of branch '\(checkpoint.branch)', not '\(options.branch)' — drop --branch: "
-            + "a checkpoint is checked against the branch it names", code: .usage)
+          CLIMessage.checkpointOfOtherBranch(name, branch: checkpoint.branch, given: options.branch), code: .usage)
       }
     }
     let store = try options.openStore(checkingHeads: false, mustExist: true)
@@ -402,9 +401,9 @@ struct ImportCSV: ParsableCommand {
   @OptionGroup var options: StoreOptions
 
   func validate() throws {
-    if kind == nil, preset == nil { throw ValidationError("give --kind K or --preset P") }
+    if kind == nil, preset == nil { throw ValidationError(CLIMessage.kindOrPreset) }
     for entry in map where !entry.contains("=") || entry.hasPrefix("=") || entry.hasSuffix("=") {
-      throw ValidationError("--map takes FIELD=COLUMN (got '\(entry)')")
+      throw ValidationError(CLIMessage.badMap(entry))
     }
   }
 
@@ -430,7 +429,7 @@ enum StandardInputSpool {
     var template = Array(((Environment.get("TMPDIR") ?? "/tmp") + "/ethos-import-XXXXXX").utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
     guard fd >= 0 else {
-      Exit.fail("cannot spool standard input: \(String(cString: strerror(errno)))", code: .storeFailure)
+      Exit.fail(CLIMessage.cannotSpool(CLIMessage.systemReason), code: .storeFailure)
     }
     let path = String(cString: template)
     defer { close(fd) }
@@ -441,7 +440,7 @@ enum StandardInputSpool {
       if count < 0 {
         if errno == EINTR { continue }
         unlink(path)
-        Exit.fail("cannot read standard input: \(String(cString: strerror(errno)))", code: .failure)
+        Exit.fail(CLIMessage.cannotReadInput(CLIMessage.systemReason), code: .failure)
       }
       var offset = 0
       while offset < count {
@@ -450,8 +449,7 @@ enum StandardInputSpool {
         }
         if written <= 0 {
           unlink(path)
-          Exit.fail(
-            "cannot spool standard input to '\(path)': \(String(cString: strerror(errno)))", code: .storeFailure)
+          Exit.fail(CLIMessage.cannotSpool(to: path, CLIMessage.systemReason), code: .storeFailure)
         }
         offset += written
       }

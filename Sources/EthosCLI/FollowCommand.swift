@@ -32,10 +32,10 @@ struct Follow: ParsableCommand {
 
   func validate() throws {
     guard format == "table" || format == "json" else {
-      throw ValidationError("--format must be table or json, not '\(format)'")
+      throw ValidationError(CLIMessage.followFormat(format))
     }
     if let from, Self.seq(from) == nil {
-      throw ValidationError("--from takes @N (N ≥ 1), e.g. --from @1, not '\(from)'")
+      throw ValidationError(CLIMessage.followFrom(from))
     }
   }
 

@@ -29,8 +29,7 @@ struct ReportCommand: ParsableCommand {
       } else if let time = Timestamp(parsing: asOf) {
         point = .time(time)
       } else {
-        Exit.fail(
-          "'\(asOf)' is not a point of the log — write --as-of @N or a time YYYY-MM-DD[THH:MM[:SS]]", code: .usage)
+        Exit.fail(CLIMessage.notAPoint(asOf), code: .usage)
       }
     }
     let session = try options.openSession(mustExist: true)

@@ -55,9 +55,7 @@ struct StoreOptions: ParsableArguments {
       }
     }
     if mustExist, !PostgresURL.isPostgres(path), access(path, F_OK) != 0 {
-      Exit.fail(
-        "there is no store at '\(path)' — check --store or $ETHOS_STORE, or create one with 'ethos run FILE --store \(path)'",
-        code: .storeFailure)
+      Exit.fail(CLIMessage.noStore(path), code: .storeFailure)
     }
     do {
       return try SQLiteStore(path: path, checkingHeads: checkingHeads)
