@@ -16,20 +16,26 @@ struct Projector {
   init(store: any EventStore) { self.store = store }
 
   /// The state of `branch` just after `seq` (its head when `nil`), folded
-  /// with the retractions known at that point: from the nearest usable
-  /// snapshot, else from scratch. A long fold on a branch `remembering` is
-  /// set for (the session's own) leaves a snapshot behind.
-  mutating func state(of branch: String, upTo seq: Int?, remembering: Bool) throws(StoreError) -> State {
+  /// with the retractions known at that point — or, given `horizon`, known
+  /// by that later seq — from the nearest usable snapshot, else from
+  /// scratch. A long fold on a branch `remembering` is set for (the
+  /// session's own) leaves a snapshot behind.
+  mutating func state(of branch: String, upTo seq: Int?, remembering: Bool, retractionsUpTo horizon: Int? = nil)
+    throws(StoreError) -> State
+  {
     let head = try store.head(of: branch).seq
     let target = min(seq ?? head, head)
-    let skip = try store.retractions(branch, upTo: target)
+    let known = max(target, min(horizon ?? target, head))
+    let skip = try store.retractions(branch, upTo: known)
     var state = try nearestSnapshot(branch, atOrBefore: target, skip: skip) ?? State()
     let start = state.headSeq
     state.skip = skip
     try fold(into: &state, branch: branch, from: start + 1, to: target)
     if remembering {
       lastSnapshot[branch] = max(lastSnapshot[branch] ?? 0, start)
-      if target - start >= interval { save(state, on: branch) }
+      // A state that leaves out what was retracted after it is no state the
+      // log had at `target`: it is never kept as a snapshot.
+      if target - start >= interval, known == target { save(state, on: branch) }
     }
     return state
   }
@@ -119,11 +125,15 @@ struct Projector {
   /// The state of `branch` at `end` with only the observations after
   /// `before` counted (a `window=`, SPEC §5): every lifecycle fact as of
   /// `end`, folded from the state at `before` with its observations cleared,
-  /// so a snapshot serves the window too.
+  /// so a snapshot serves the window too. The state at `before` leaves out
+  /// what was retracted by `end`: the facts a window keeps (training, the
+  /// last `lead`, every `lead` counted) must not hold a retracted event.
   mutating func window(of branch: String, after before: Int, through end: Int, remembering: Bool) throws(StoreError)
     -> State
   {
-    var state = before == 0 ? State() : try self.state(of: branch, upTo: before, remembering: remembering)
+    var state =
+      before == 0
+      ? State() : try self.state(of: branch, upTo: before, remembering: remembering, retractionsUpTo: end)
     state.clearObservations()
     state.skip = try store.retractions(branch, upTo: end)
     try fold(into: &state, branch: branch, from: before + 1, to: end)

@@ -45,13 +45,21 @@ public struct ScriptGenerator {
     var failed = [String]()
     session.execute(lines[0])
     for _ in 0..<count {
-      let (line, observation) = next()
+      let (line, refused) = step(on: session)
       lines.append(line)
-      let before = session.state.headSeq
-      if session.execute(line) == .failed { failed.append(line) }
-      if observation, session.state.headSeq == before + 1 { observations.append(before + 1) }
+      if refused { failed.append(line) }
     }
     return (lines, failed)
+  }
+
+  /// Runs one random statement on `session`; returns it, and whether the
+  /// session refused it (never, for a valid script).
+  public mutating func step(on session: Session) -> (line: String, failed: Bool) {
+    let (line, observation) = next()
+    let before = session.state.headSeq
+    let failed = session.execute(line) == .failed
+    if observation, session.state.headSeq == before + 1 { observations.append(before + 1) }
+    return (line, failed)
   }
 
   /// One statement, and whether it appends an observation event.
