@@ -70,6 +70,24 @@ import Testing
         Self.figures(try full.json(query)) == Self.figures(try short.json(query)),
         "seed \(seed): \(query) with \(retracted.count) retracted")
     }
+    // Each party's profile and last events, told apart by what they say, not
+    // by seq or script line (the two logs number them differently).
+    for id in full.session.state.owners.keys.sorted() where full.session.state.admits(id, as: .knownParty) {
+      #expect(
+        Self.profile(try full.json("who \(id)")) == Self.profile(try short.json("who \(id)")),
+        "seed \(seed): who \(id) with \(retracted.count) retracted")
+    }
+  }
+
+  /// A `who` document with its events as (type, time, summary).
+  static func profile(_ document: JSON) -> JSON {
+    guard case .object(var object) = document else { return document }
+    let items = object["events"]?["items"]?.arrayValue ?? []
+    object["events"] = .array(
+      items.map { item in
+        .array([item["type"] ?? .null, item["occurredAt"] ?? .null, item["summary"] ?? .null])
+      })
+    return .object(object)
   }
 
   /// The case the property found: a `lead` before a window, retracted inside
