@@ -3,7 +3,8 @@
 ///
 /// Value-typed so a what-if or a time-travel query works on a copy.
 /// Adding a field here or in the types below? Encode it in
-/// `State+Snapshot.swift` and bump `State.snapshotVersion`.
+/// `State+Snapshot.swift`, bump `State.snapshotVersion`, and set it in the
+/// tests' `RandomState` (the snapshot round-trip property fails until then).
 public struct State: Sendable, Equatable {
   /// The last event folded in (0 before the first).
   public var headSeq = 0

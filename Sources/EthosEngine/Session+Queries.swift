@@ -303,7 +303,7 @@ extension Session {
           if case .eventRetracted(let target, _) = event, matched.contains(target) { names = true }
           guard names else { return }
           matched.insert(envelope.seq)
-          watched.formUnion(Session.createdIds(event))
+          watched.formUnion(event.createdIds)
           if envelope.seq < from { return }
           if let type = filter.type, envelope.type != type.rawValue { return }
         }
@@ -372,17 +372,6 @@ extension Session {
       if chunk.count == historyChunk, seen < count { flush(last: false) }
     }
     flush(last: true)
-  }
-
-  /// The ids of the things an event creates or names besides its parties
-  /// (a promise, a stress window, a deficiency, an action).
-  static func createdIds(_ event: Event) -> [String] {
-    switch event {
-    case .promiseMade(let id, _, _, _, _), .stressBegan(let id, _, _, _, _), .deficiencyIdentified(let id, _, _, _, _):
-      return [id]
-    case .actionPlanned(let id, _, _, _, _): return [id]
-    default: return []
-    }
   }
 
   static func summaryItem(_ envelope: Envelope, event: Event, retracted: Bool) -> JSON {

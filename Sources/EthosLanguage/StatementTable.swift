@@ -91,8 +91,8 @@ public struct OptionSpec: Sendable, Equatable {
   }
 }
 
-/// One statement of the language: the single table that drives the parser's
-/// option checks, `help`, and the REPL's completion.
+/// One statement of the language: the single table that drives the parser
+/// (a write statement's words to its command), `help`, and the REPL's completion.
 public struct StatementSpec: Sendable, Equatable {
   /// The leading words: `hire`, `stress begin`, `as of`.
   public let words: String
@@ -105,10 +105,14 @@ public struct StatementSpec: Sendable, Equatable {
   public let example: String
   /// The positional words after the leading words, in order.
   public let arguments: [ArgumentSpec]
+  /// How a write statement's words become its command (`nil` for the
+  /// others); the parser checks that every word was used.
+  let write: (@Sendable (inout Args) throws(Diagnostic) -> Command)?
 
   init(
     words: String, group: StatementGroup, syntax: String, summary: String, options: [OptionSpec], rules: String,
-    example: String, arguments: [ArgumentSpec] = []
+    example: String, arguments: [ArgumentSpec] = [],
+    write: (@Sendable (inout Args) throws(Diagnostic) -> Command)? = nil
   ) {
     self.words = words
     self.group = group
@@ -118,6 +122,13 @@ public struct StatementSpec: Sendable, Equatable {
     self.rules = rules
     self.example = example
     self.arguments = arguments
+    self.write = write
+  }
+
+  public static func == (lhs: StatementSpec, rhs: StatementSpec) -> Bool {
+    lhs.words == rhs.words && lhs.group == rhs.group && lhs.syntax == rhs.syntax && lhs.summary == rhs.summary
+      && lhs.options == rhs.options && lhs.rules == rhs.rules && lhs.example == rhs.example
+      && lhs.arguments == rhs.arguments && (lhs.write == nil) == (rhs.write == nil)
   }
 
   /// Whether the statement appends events (`what-if` takes only these).
@@ -144,66 +155,126 @@ public enum StatementTable {
       ],
       rules: "ID must be new. Defaults: dept=general level=staff facing=yes orientation=3 skills=3. "
         + "key= keeps the external key (an HR number, an e-mail) an import knows the employee by.",
-      example: "hire ana \"Ana Lima\" dept=front-desk level=manager orientation=5 skills=4", arguments: [.free, .free]),
+      example: "hire ana \"Ana Lima\" dept=front-desk level=manager orientation=5 skills=4", arguments: [.free, .free],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "an employee id")
+        let name = try a.name(1, "the employee's name in quotes")
+        let level = try a.word("level", Level.self) ?? .staff
+        let facing = try a.word("facing", YesNo.self) ?? .yes
+        return .hire(
+          id: id, name: name, dept: try a.id(option: "dept", what: "a department") ?? "general",
+          role: try a.text(option: "role"), level: level, facing: facing == .yes,
+          orientation: try a.int("orientation", 1...5) ?? 3, skills: try a.int("skills", 1...5) ?? 3,
+          key: try a.key())
+      }),
     StatementSpec(
       words: "depart", group: .people, syntax: "depart EMP [reason=resigned|dismissed|retired|other]",
       summary: "an employee leaves (EmployeeDeparted)", options: [OptionSpec("reason", DepartureReason.self)],
       rules: "EMP must be an active employee; the id is never reused.", example: "depart ana reason=resigned",
-      arguments: [.ref(.activeEmployee)]),
+      arguments: [.ref(.activeEmployee)],
+      write: { a throws(Diagnostic) in
+        .depart(id: try a.id(0, "an employee id"), reason: try a.word("reason", DepartureReason.self) ?? .other)
+      }),
     StatementSpec(
       words: "engage", group: .people, syntax: "engage ID \"NAME\" kind=vendor|subcontractor",
       summary: "engage a vendor or subcontractor (PartnerEngaged)", options: [OptionSpec("kind", PartnerKind.self)],
       rules: "ID must be new; kind= is required.", example: "engage linens \"Linen Co\" kind=vendor",
-      arguments: [.free, .free]),
+      arguments: [.free, .free],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "a partner id")
+        let name = try a.name(1, "the partner's name in quotes")
+        guard let kind = try a.word("kind", PartnerKind.self) else { throw a.missing("kind", PartnerKind.choices) }
+        return .engage(id: id, name: name, kind: kind)
+      }),
     StatementSpec(
       words: "release", group: .people, syntax: "release PARTNER", summary: "end a partnership (PartnerReleased)",
-      options: [], rules: "PARTNER must be engaged.", example: "release linens", arguments: [.ref(.engagedPartner)]),
+      options: [], rules: "PARTNER must be engaged.", example: "release linens", arguments: [.ref(.engagedPartner)],
+      write: { a throws(Diagnostic) in
+        .release(id: try a.id(0, "a partner id"))
+      }),
     StatementSpec(
       words: "customer", group: .people, syntax: "customer ID \"NAME\" [segment=S] [key=K]",
       summary: "register a customer (CustomerRegistered)",
       options: [OptionSpec("segment", "S", .ref(.segment)), OptionSpec("key", "K")],
       rules: "ID must be new. key= keeps the external key (an e-mail, a requester id) an import knows the customer by.",
-      example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free]),
+      example: "customer acme \"Acme Travel\" segment=business", arguments: [.free, .free],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "a customer id")
+        let name = try a.name(1, "the customer's name in quotes")
+        return .registerCustomer(id: id, name: name, segment: try a.text(option: "segment"), key: try a.key())
+      }),
     StatementSpec(
       words: "lose", group: .people, syntax: "lose CUST [\"reason\"]", summary: "a customer goes away (CustomerLost)",
       options: [], rules: "CUST must be an active customer.", example: "lose acme \"moved to a competitor\"",
-      arguments: [.ref(.activeCustomer), .note]),
+      arguments: [.ref(.activeCustomer), .note],
+      write: { a throws(Diagnostic) in
+        .lose(id: try a.id(0, "a customer id"), reason: try a.optionalText(1))
+      }),
     StatementSpec(
       words: "champion", group: .people, syntax: "champion EMP [area=\"…\"]",
       summary: "name a service champion (ChampionNamed)", options: [OptionSpec("area", "\"…\"")],
       rules: "EMP must be active and not already a champion; any level.",
-      example: "champion ben area=\"housekeeping\"", arguments: [.ref(.championCandidate)]),
+      example: "champion ben area=\"housekeeping\"", arguments: [.ref(.championCandidate)],
+      write: { a throws(Diagnostic) in
+        .nameChampion(id: try a.id(0, "an employee id"), area: try a.text(option: "area"))
+      }),
     StatementSpec(
       words: "unchampion", group: .people, syntax: "unchampion EMP",
       summary: "a champion stands down (ChampionStoodDown)",
-      options: [], rules: "EMP must be a current champion.", example: "unchampion ben", arguments: [.ref(.champion)]),
+      options: [], rules: "EMP must be a current champion.", example: "unchampion ben", arguments: [.ref(.champion)],
+      write: { a throws(Diagnostic) in
+        .standDownChampion(id: try a.id(0, "an employee id"))
+      }),
     StatementSpec(
       words: "team join", group: .people, syntax: "team join EMP",
       summary: "join the dedicated service team (ServiceTeamJoined)", options: [],
-      rules: "EMP must be active and not on the team.", example: "team join ana", arguments: [.ref(.teamCandidate)]),
+      rules: "EMP must be active and not on the team.", example: "team join ana", arguments: [.ref(.teamCandidate)],
+      write: { a throws(Diagnostic) in
+        .joinTeam(id: try a.id(0, "an employee id"))
+      }),
     StatementSpec(
       words: "team leave", group: .people, syntax: "team leave EMP",
       summary: "leave the service team (ServiceTeamLeft)",
-      options: [], rules: "EMP must be on the team.", example: "team leave ana", arguments: [.ref(.teamMember)]),
+      options: [], rules: "EMP must be on the team.", example: "team leave ana", arguments: [.ref(.teamMember)],
+      write: { a throws(Diagnostic) in
+        .leaveTeam(id: try a.id(0, "an employee id"))
+      }),
     StatementSpec(
       words: "lead", group: .people, syntax: "lead EMP communicate|model|recognize|review|frontline [\"note\"]",
       summary: "a senior leader acts visibly (LeadershipActed)", options: [],
       rules: "EMP must be an active employee with level=leader.",
       example: "lead cora frontline \"worked the desk at check-in\"",
-      arguments: [.ref(.leader), ArgumentSpec(.words(LeadActivity.allCases.map(\.rawValue))), .note]),
+      arguments: [.ref(.leader), ArgumentSpec(.words(LeadActivity.allCases.map(\.rawValue))), .note],
+      write: { a throws(Diagnostic) in
+        let by = try a.id(0, "a leader's employee id")
+        let activity = try a.positionalWord(1, LeadActivity.self, "an activity")
+        return .lead(by: by, activity: activity, note: try a.optionalText(2))
+      }),
     StatementSpec(
       words: "say", group: .people, syntax: "say BY \"TEXT\" [to=internal|external]",
       summary: "record what a leader or the company says (StatementMade)", options: [OptionSpec("to", Addressee.self)],
       rules: "BY is an active employee or 'company'; to=external by default. Words like focus, initiative, tactic or "
         + "campaign count as tactic language.",
       example: "say company \"Service is how we work, every day\" to=internal",
-      arguments: [.ref(.employeeOrCompany), .free]),
+      arguments: [.ref(.employeeOrCompany), .free],
+      write: { a throws(Diagnostic) in
+        let by = try a.id(0, "an employee id or 'company'")
+        let text = try a.name(1, "what was said, in quotes", limit: Limits.textLength)
+        return .say(by: by, text: text, to: try a.word("to", Addressee.self) ?? .external)
+      }),
     StatementSpec(
       words: "train", group: .people,
       syntax: "train EMP[,EMP…] topic=phone-courtesy|follow-up|ownership|problem-resolution|other",
       summary: "record completed training (TrainingCompleted)", options: [OptionSpec("topic", TrainingTopic.self)],
       rules: "Every EMP must be an active employee; topic= is required.", example: "train ana,ben topic=ownership",
-      arguments: [ArgumentSpec(.refList(.activeEmployee))]),
+      arguments: [ArgumentSpec(.refList(.activeEmployee))],
+      write: { a throws(Diagnostic) in
+        let ids = try a.idList(0, "employee ids separated by commas")
+        guard let topic = try a.word("topic", TrainingTopic.self) else {
+          throw a.missing("topic", TrainingTopic.choices)
+        }
+        return .train(employees: ids, topic: topic)
+      }),
     // interactions
     StatementSpec(
       words: "log", group: .interactions,
@@ -218,20 +289,44 @@ public enum StatementTable {
       rules: "EMP is an active employee; PARTY an active customer, another active employee or an engaged partner. "
         + "Defaults: mode=transaction channel=other outcome=0.",
       example: "log ana with acme mode=relationship channel=phone outcome=+2 did=answered-on-spot,courteous",
-      arguments: [.ref(.activeEmployee), .keyword("with"), .ref(.party), .note]),
+      arguments: [.ref(.activeEmployee), .keyword("with"), .ref(.party), .note],
+      write: { a throws(Diagnostic) in
+        let by = try a.id(0, "an employee id")
+        try a.keyword(1, "with")
+        let with = try a.id(2, "the customer, employee or partner served")
+        return .log(
+          by: by, with: with, mode: try a.word("mode", Mode.self) ?? .transaction,
+          channel: try a.word("channel", Channel.self) ?? .other, outcome: try a.int("outcome", -2...2) ?? 0,
+          did: try a.words("did", Behaviour.self), note: try a.optionalText(3))
+      }),
     StatementSpec(
       words: "promise", group: .interactions, syntax: "promise ID by EMP to PARTY due=T|+DURATION [\"what\"]",
       summary: "record a promise (PromiseMade)", options: [OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; EMP an active employee; PARTY an active party other than EMP; due= is required "
         + "(+3d counts from the promise's time on the clock).",
       example: "promise p1 by ana to acme due=+2d \"call back with the refund\"",
-      arguments: [.free, .keyword("by"), .ref(.activeEmployee), .keyword("to"), .ref(.party), .note]),
+      arguments: [.free, .keyword("by"), .ref(.activeEmployee), .keyword("to"), .ref(.party), .note],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "a promise id")
+        try a.keyword(1, "by")
+        let by = try a.id(2, "the employee making the promise")
+        try a.keyword(3, "to")
+        let to = try a.id(4, "the party it is made to")
+        guard let due = try a.due("due") else { throw a.missing("due", "a time or +DURATION, e.g. due=+2d") }
+        return .promise(id: id, by: by, to: to, due: due, what: try a.optionalText(5))
+      }),
     StatementSpec(
       words: "keep", group: .interactions, syntax: "keep PROMISE", summary: "a promise is kept (PromiseKept)",
-      options: [], rules: "PROMISE must be open.", example: "keep p1", arguments: [.ref(.openPromise)]),
+      options: [], rules: "PROMISE must be open.", example: "keep p1", arguments: [.ref(.openPromise)],
+      write: { a throws(Diagnostic) in
+        .keep(id: try a.id(0, "a promise id"))
+      }),
     StatementSpec(
       words: "break", group: .interactions, syntax: "break PROMISE", summary: "a promise is broken (PromiseBroken)",
-      options: [], rules: "PROMISE must be open.", example: "break p1", arguments: [.ref(.openPromise)]),
+      options: [], rules: "PROMISE must be open.", example: "break p1", arguments: [.ref(.openPromise)],
+      write: { a throws(Diagnostic) in
+        .breakPromise(id: try a.id(0, "a promise id"))
+      }),
     // stress
     StatementSpec(
       words: "stress begin", group: .stress,
@@ -243,11 +338,21 @@ public enum StatementTable {
       ],
       rules: "ID must be new; D a department someone was hired into; EMP an active employee. "
         + "Defaults: severity=2 scope=org.",
-      example: "stress begin storm kind=weather severity=3 \"hurricane warning\"", arguments: [.free, .note]),
+      example: "stress begin storm kind=weather severity=3 \"hurricane warning\"", arguments: [.free, .note],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "a stress window id")
+        guard let kind = try a.word("kind", StressKind.self) else { throw a.missing("kind", StressKind.choices) }
+        return .beginStress(
+          id: id, kind: kind, severity: try a.int("severity", 1...3) ?? 2, scope: try a.scope("scope") ?? .org,
+          note: try a.optionalText(1))
+      }),
     StatementSpec(
       words: "stress end", group: .stress, syntax: "stress end ID", summary: "a stress window closes (StressEnded)",
       options: [], rules: "ID must be an open stress window.", example: "stress end storm",
-      arguments: [.ref(.openStress)]),
+      arguments: [.ref(.openStress)],
+      write: { a throws(Diagnostic) in
+        .endStress(id: try a.id(0, "a stress window id"))
+      }),
     // voice of the customer
     StatementSpec(
       words: "feedback", group: .voice, syntax: "feedback CUST score=0-10 [about=EMP] [\"comment\"]",
@@ -257,21 +362,40 @@ public enum StatementTable {
         OptionSpec("about", "EMP", .ref(.knownEmployee)),
       ],
       rules: "CUST a known customer (a lost one too); EMP a known employee; score= is required.",
-      example: "feedback acme score=9 about=ana \"quick and kind\"", arguments: [.ref(.knownCustomer), .note]),
+      example: "feedback acme score=9 about=ana \"quick and kind\"", arguments: [.ref(.knownCustomer), .note],
+      write: { a throws(Diagnostic) in
+        let customer = try a.id(0, "a customer id")
+        guard let score = try a.int("score", 0...10) else { throw a.missing("score", "0-10") }
+        return .feedback(
+          customer: customer, score: score, about: try a.id(option: "about", what: "an employee id"),
+          comment: try a.optionalText(1))
+      }),
     StatementSpec(
       words: "complain", group: .voice,
       syntax: "complain CUST [about=EMP] [level=frontline|manager|head-office] [\"text\"]",
       summary: "a customer complains (ComplaintReceived)",
       options: [OptionSpec("about", "EMP", .ref(.knownEmployee)), OptionSpec("level", ComplaintLevel.self)],
       rules: "CUST a known customer (a lost one too); EMP a known employee; level=frontline by default.",
-      example: "complain acme about=ben level=manager \"room not ready\"", arguments: [.ref(.knownCustomer), .note]),
+      example: "complain acme about=ben level=manager \"room not ready\"", arguments: [.ref(.knownCustomer), .note],
+      write: { a throws(Diagnostic) in
+        let customer = try a.id(0, "a customer id")
+        return .complain(
+          customer: customer, about: try a.id(option: "about", what: "an employee id"),
+          level: try a.word("level", ComplaintLevel.self) ?? .frontline, text: try a.optionalText(1))
+      }),
     StatementSpec(
       words: "follow-up", group: .voice, syntax: "follow-up CUST by EMP [\"note\"]",
       summary: "close the loop with a customer (FollowUpMade)", options: [],
       rules: "CUST a known customer; EMP an active employee. Closes the customer's open complaints and detractor "
         + "feedback; with none open it is a proactive call.",
       example: "follow-up acme by ana \"refund confirmed\"",
-      arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note]),
+      arguments: [.ref(.knownCustomer), .keyword("by"), .ref(.activeEmployee), .note],
+      write: { a throws(Diagnostic) in
+        let customer = try a.id(0, "a customer id")
+        try a.keyword(1, "by")
+        let by = try a.id(2, "the employee following up")
+        return .followUp(customer: customer, by: by, note: try a.optionalText(3))
+      }),
     StatementSpec(
       words: "pulse", group: .voice, syntax: "pulse dept=D score=0-10 (or pulse EMP score=0-10)",
       summary: "an anonymous eNPS answer (PulseRecorded)",
@@ -280,7 +404,17 @@ public enum StatementTable {
       ],
       rules: "D a department with an active employee; with EMP (an active employee) only EMP's department is "
         + "recorded, never the id. score= is required. Answers are anonymous: eNPS is shown from 5 answers on.",
-      example: "pulse dept=front-desk score=8", arguments: [ArgumentSpec(.ref(.activeEmployee), optional: true)]),
+      example: "pulse dept=front-desk score=8", arguments: [ArgumentSpec(.ref(.activeEmployee), optional: true)],
+      write: { a throws(Diagnostic) in
+        let source: PulseSource
+        if let dept = try a.id(option: "dept", what: "a department") {
+          source = .department(dept)
+        } else {
+          source = .employee(try a.id(0, "dept=D (or an employee id, of whom only the department is kept)"))
+        }
+        guard let score = try a.int("score", 0...10) else { throw a.missing("score", "0-10") }
+        return .pulse(from: source, score: score)
+      }),
     // plan
     StatementSpec(
       words: "deficiency", group: .plan, syntax: "deficiency ID \"WHAT\" [area=INDICATOR] [target=V]",
@@ -291,30 +425,59 @@ public enum StatementTable {
       ],
       rules: "ID must be new; INDICATOR a culture indicator name or 'matrix'. With an indicator, its value now is "
         + "recorded as the baseline and 'plan' shows it beside the current value and whether target= V is met.",
-      example: "deficiency d1 \"staff snap at each other in storms\" area=matrix", arguments: [.free, .free]),
+      example: "deficiency d1 \"staff snap at each other in storms\" area=matrix", arguments: [.free, .free],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "a deficiency id")
+        let what = try a.name(1, "what is deficient, in quotes", limit: Limits.textLength)
+        return .identifyDeficiency(
+          id: id, what: what, area: try a.text(option: "area"), target: try a.number("target"), baseline: nil)
+      }),
     StatementSpec(
       words: "plan", group: .plan, syntax: "plan ID for DEFICIENCY owner=EMP due=T|+DURATION [\"what\"]",
       summary: "plan an action against a deficiency (ActionPlanned); 'plan' alone lists the plan",
       options: [OptionSpec("owner", "EMP", .ref(.activeEmployee)), OptionSpec("due", "T|+DURATION")],
       rules: "ID must be new; DEFICIENCY known; owner an active employee; owner= and due= are required.",
       example: "plan a1 for d1 owner=cora due=+2w \"storm-week staff huddles\"",
-      arguments: [.free, .keyword("for"), .ref(.deficiency), .note]),
+      arguments: [.free, .keyword("for"), .ref(.deficiency), .note],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "an action id")
+        try a.keyword(1, "for")
+        let deficiency = try a.id(2, "a deficiency id")
+        guard let owner = try a.id(option: "owner", what: "an employee id") else {
+          throw a.missing("owner", "an employee id")
+        }
+        guard let due = try a.due("due") else { throw a.missing("due", "a time or +DURATION, e.g. due=+2w") }
+        return .planAction(id: id, deficiency: deficiency, owner: owner, due: due, what: try a.optionalText(3))
+      }),
     StatementSpec(
       words: "done", group: .plan, syntax: "done ACTION", summary: "an action is completed (ActionCompleted)",
-      options: [], rules: "ACTION must be open.", example: "done a1", arguments: [.ref(.openAction)]),
+      options: [], rules: "ACTION must be open.", example: "done a1", arguments: [.ref(.openAction)],
+      write: { a throws(Diagnostic) in
+        .completeAction(id: try a.id(0, "an action id"))
+      }),
     StatementSpec(
       words: "retract", group: .plan, syntax: "retract @N \"REASON\"",
       summary: "withdraw an observation logged in error (EventRetracted)", options: [],
       rules: "@N is an InteractionLogged, FeedbackReceived, ComplaintReceived, PulseRecorded, StatementMade, "
         + "TrainingCompleted or LeadershipActed event not already retracted; projections then ignore it, the log keeps it.",
-      example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free]),
+      example: "retract @42 \"logged against the wrong customer\"", arguments: [ArgumentSpec(.seq), .free],
+      write: { a throws(Diagnostic) in
+        let seq = try a.seq(0)
+        let reason = try a.name(1, "the reason, in quotes", limit: Limits.textLength)
+        return .retract(seq: seq, reason: reason, target: nil)
+      }),
     StatementSpec(
       words: "forget", group: .plan, syntax: "forget ID \"REASON\"",
       summary: "erase a person's personal data for good (SubjectForgotten)", options: [],
       rules: "ID is an employee, partner or customer not already forgotten (not 'company'). Their data key is "
         + "destroyed: names and texts show as (forgotten), every figure stays, verify still passes, and nothing more "
         + "can be recorded about them. The reason is kept in clear: write no personal data in it.",
-      example: "forget c2 \"erasure request 2026-114\"", arguments: [.ref(.knownParty), .free]),
+      example: "forget c2 \"erasure request 2026-114\"", arguments: [.ref(.knownParty), .free],
+      write: { a throws(Diagnostic) in
+        let id = try a.id(0, "the id of an employee, partner or customer")
+        let reason = try a.name(1, "the reason, in quotes", limit: Limits.textLength)
+        return .forget(id: id, reason: reason)
+      }),
     // queries
     StatementSpec(
       words: "matrix", group: .queries, syntax: "matrix [dept=D] [window=DURATION]",
