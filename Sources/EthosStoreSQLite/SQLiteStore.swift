@@ -405,7 +405,7 @@ public final class SQLiteStore: EventStore {
           let head = try Self.head(db, branch)
           guard head.seq == expectedHead else { throw StoreError.conflict(expected: expectedHead, actual: head.seq) }
           if !keys.isEmpty {
-            if try keys.check(against: Self.partyKeys(db)) {
+            if try keys.check(against: Self.partyKeys(of: keys, db)) {
               throw StoreError.conflict(expected: expectedHead, actual: head.seq)
             }
             try Self.apply(keys, db)
@@ -462,9 +462,34 @@ public final class SQLiteStore: EventStore {
     return table
   }
 
+  /// The part of the key table `change` is checked against: the rows of the
+  /// parties it adds keys for, and which of them were forgotten. An import
+  /// adds thousands of keys to a table of thousands; reading all of it for
+  /// every write would cost more than the write.
+  static func partyKeys(of change: KeyChange, _ db: Database) throws -> PartyKeys {
+    var table = PartyKeys()
+    guard !change.added.isEmpty else { return table }
+    // As `partyKeys(_:)` reads them: raw, a damaged key kept as it is.
+    let key = try db.cachedStatement(sql: "SELECT key FROM party_keys WHERE party = ?")
+    let forgotten = try db.cachedStatement(sql: "SELECT 1 FROM forgotten_parties WHERE party = ?")
+    for party in change.added.keys {
+      if let row = try Row.fetchOne(key, arguments: [party]) {
+        switch (row[0] as DatabaseValue).storage {
+        case .blob(let data): table.keys[party] = Array(data)
+        default: table.keys[party] = []
+        }
+      }
+      if try Bool.fetchOne(forgotten, arguments: [party]) == true { table.forgotten.insert(party) }
+    }
+    return table
+  }
+
   static func apply(_ change: KeyChange, _ db: Database) throws {
-    for (party, key) in change.added {
-      try db.execute(sql: "INSERT OR IGNORE INTO party_keys (party, key) VALUES (?, ?)", arguments: [party, Data(key)])
+    if !change.added.isEmpty {
+      let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO party_keys (party, key) VALUES (?, ?)")
+      for (party, key) in change.added {
+        try insert.execute(arguments: [party, Data(key)])
+      }
     }
     for party in change.forgotten {
       try db.execute(sql: "DELETE FROM party_keys WHERE party = ?", arguments: [party])

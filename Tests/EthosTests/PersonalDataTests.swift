@@ -154,6 +154,25 @@ import Testing
     #expect(Keyring(PartyKeys(keys: ["c2": [UInt8](repeating: 2, count: 32)])).reveal(sealed) == "(unreadable)")
   }
 
+  @Test func everySealHasItsOwnNonceAndOpens() throws {
+    // The system source numbers its nonces after a random prefix: no two
+    // seals under one key share one, and every length of text (each base64
+    // remainder) opens back to itself.
+    let keyring = Keyring()
+    var seen = Set<String>()
+    for length in 0..<200 {
+      let text = String(repeating: "é", count: length % 7) + String(repeating: "a", count: length)
+      let token = try keyring.seal(text, for: "c1")
+      #expect(keyring.reveal(token) == text)
+      let part = try #require(Sealed.parse(token))
+      seen.insert(String(part.ciphertext.prefix(16)))  // the nonce's 12 bytes
+    }
+    #expect(seen.count == 200, "a nonce was used twice")
+    let nonces = SystemRandom()
+    #expect(nonces.nonce() != nonces.nonce())
+    #expect(nonces.nonce().count == 12)
+  }
+
   // MARK: export and import with and without keys
 
   @Test func exportAndImportWithKeysReproduceEveryHashAndDocument() throws {
