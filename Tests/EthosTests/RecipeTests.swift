@@ -50,8 +50,8 @@ import Testing
       "EthosEngine/Session+Execute.swift": "marks a retracted event in `show` and `history`",
       "EthosEngine/Session+Queries.swift": "history links a retraction and its target",
       "EthosEngine/Session+Scenarios.swift": "replay shows what a retraction undid",
-      "EthosEngine/Session+Transfer.swift": "import checks a retraction's target",
-      "EthosEngine/Session+Audit.swift": "the audit trail names retracted events",
+      "EthosEngine/ExportCheck.swift": "import checks a retraction's target",
+      "EthosEngine/Projector.swift": "the fold cannot take an event back: a retraction refolds from a snapshot",
     ],
     "SubjectForgotten": ["EthosEngine/Session+Execute.swift": "destroys the party's key (SPEC §13)"],
     // Figures only the engine has: the anonymous statement text, the
