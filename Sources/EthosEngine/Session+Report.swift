@@ -41,12 +41,15 @@ extension Session {
       ("champions", try self.document(.champions, state: view, asOfTime: time)),
       ("team", try self.document(.team, state: view, asOfTime: time)),
       ("atRisk", try self.document(.atRisk, state: view, asOfTime: time)),
-      // The last 20 events: read only those, not the whole log.
+      // The last 20 events: read only those, not the whole log. Their
+      // summaries come from the stored (sealed) events: shown as the other
+      // documents are.
       (
         "history",
-        try history(
-          HistoryFilter(since: .seq(max(1, view.headSeq - 19)), last: 20), upTo: view.headSeq, retracted: view.retracted
-        )
+        keyring.reveal(
+          try history(
+            HistoryFilter(since: .seq(max(1, view.headSeq - 19)), last: 20), upTo: view.headSeq,
+            retracted: view.retracted))
       ),
       ("audit", try auditSummary(view, asOfTime: time)),
     ])

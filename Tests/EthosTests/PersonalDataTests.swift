@@ -317,4 +317,33 @@ import Testing
     }
     print("forget under SIGKILL: \(landed) of 8 forgets landed before the kill")
   }
+
+  /// A value typed as it is stored (a name, a comment without escapes) is
+  /// sealed once per statement: the payload and the stored command carry
+  /// the same token, and each opens to the text typed.
+  @Test func aValueTypedAsStoredIsSealedOnce() throws {
+    let h = try Harness()
+    h.run("clock 2021-01-04", "customer c1 \"\(Self.name)\"", "feedback c1 score=3 \"\(Self.comment)\"")
+    var envelopes = [Envelope]()
+    try h.store.read("main", from: 1, to: 2) { envelopes.append($0) }
+    #expect(envelopes.count == 2)
+    for envelope in envelopes {
+      let inCommand = Self.tokens(in: envelope.command)
+      #expect(inCommand.count == 1, "\(envelope.command)")
+      #expect(inCommand.isSubset(of: Self.tokens(in: envelope.data)), "\(envelope.type): one token for both")
+    }
+    #expect(try h.json("customers all")["items"]?.arrayValue?.first?["name"] == .string(Self.name))
+    #expect(h.run("show @2").contains("\"\(Self.comment)\""))
+  }
+
+  /// The sealed tokens `⟦PARTY:…⟧` in `text`.
+  static func tokens(in text: String) -> Set<Substring> {
+    var found = Set<Substring>()
+    var rest = text[...]
+    while let open = rest.firstIndex(of: "⟦"), let close = rest[open...].firstIndex(of: "⟧") {
+      found.insert(rest[open...close])
+      rest = rest[rest.index(after: close)...]
+    }
+    return found
+  }
 }
