@@ -191,10 +191,6 @@ public final class Session {
     projector.saveIfMoved(state, on: branch, by: 1)
   }
 
-  func fold(into state: inout State, branch: String, from: Int, to: Int) throws(StoreError) {
-    try projector.fold(into: &state, branch: branch, from: from, to: to)
-  }
-
   /// Folds in events other writers appended since this session last looked.
   func catchUp() throws(EngineError) {
     do { try projector.catchUp(&state, on: branch) } catch { throw .store(error) }
