@@ -144,8 +144,7 @@ public final class PostgresStore: EventStore {
       do {
         result = try body()
       } catch {
-        inTransaction = false
-        if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+        abandonTransaction()
         throw error
       }
       do {
@@ -160,6 +159,13 @@ public final class PostgresStore: EventStore {
     } catch {
       throw Self.storeError(error, url: url, opening: false)
     }
+  }
+
+  /// Ends a transaction that failed: rolls it back while the connection
+  /// still stands (a lost one took the transaction with it).
+  private func abandonTransaction() {
+    inTransaction = false
+    if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
   }
 
   /// Locks `branch`'s head row for one transaction around `body`: every
@@ -178,8 +184,7 @@ public final class PostgresStore: EventStore {
       inTransaction = true
       try run("SELECT 1 FROM heads WHERE branch = \(branch) FOR UPDATE")
     } catch {
-      inTransaction = false
-      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      abandonTransaction()
       throw Self.storeError(error, url: url, opening: false)
     }
     holding = true
@@ -191,8 +196,7 @@ public final class PostgresStore: EventStore {
       try body()
     } catch {
       holding = false
-      inTransaction = false
-      if let connection, !connection.isClosed { _ = try? execute("ROLLBACK") }
+      abandonTransaction()
       throw error
     }
     do {
