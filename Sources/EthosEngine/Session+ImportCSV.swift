@@ -184,11 +184,11 @@ extension Session {
     }
     let startState = state
     let startHead = state.headSeq
-    // Lines per transaction (a row is two or three: its clock and its
-    // statements): larger than a script's, as each batch copies the state it
-    // could roll back to, and re-reads the head when it opens.
-    let commitEvery = max(savedBatchSize, 50_000)
+    let commitEvery = importBatchLines
     try openBatch()
+    // The batch being appended on the second core while the next is decided.
+    var inFlight: BackgroundCommit?
+    defer { if let commit = inFlight { abandon(commit) } }
     var progress = ProgressBar(total: plans.count, name: run.name)
     rows: for (number, plan) in plans.enumerated() {
       if number % 256 == 0 { progress.draw(number) }
@@ -270,16 +270,70 @@ extension Session {
       for (key, id) in learned { index.byKey[key.lowercased()] = id }
       if !run.request.dryRun, let count = batch?.entries.count, count >= commitEvery {
         progress.clear()
-        try commitBatch(reopen: true)
+        try commitInBackground(&inFlight)
       }
     }
     progress.clear()
+    try settle(&inFlight)
     if run.request.dryRun {
       try discardDryRun(startState: startState, startHead: startHead, clock: savedClock)
     } else {
       try commitBatch()
       restore(savedClock)
     }
+  }
+
+  /// Hands the open batch to another thread to append, and opens the next
+  /// on top of it (without catching up: the store's head gets there only
+  /// when the append lands). The batch before it is settled first.
+  private func commitInBackground(_ inFlight: inout BackgroundCommit?) throws(EngineError) {
+    try settle(&inFlight)
+    guard let open = batch, !open.events.isEmpty else { return }
+    let keys = KeyChange(added: keyring.pending)
+    keyring.stored()
+    batch = Batch(
+      startHead: state.headSeq, startState: state, startClock: clock, failuresBefore: failures,
+      storeFailedBefore: storeFailed)
+    inFlight = BackgroundCommit(open, keys: keys, store: store, branch: branch)
+  }
+
+  /// Waits for the batch appending in the background. Stored: prints what
+  /// its lines said. Not stored: the open batch, decided on top of it, joins
+  /// it, and the two commit as one through the ordinary path — which re-runs
+  /// every line on a conflict with another writer, and stops on anything else.
+  private func settle(_ inFlight: inout BackgroundCommit?) throws(EngineError) {
+    guard let commit = inFlight else { return }
+    inFlight = nil
+    switch commit.wait() {
+    case .stored(let output):
+      for (isError, text) in output {
+        if isError { console.err(text) } else { console.out(text) }
+      }
+    case .failed(var earlier, let keys, _):
+      if let open = batch {
+        earlier.events += open.events
+        earlier.entries += open.entries
+        earlier.output += open.output
+      }
+      keyring.pend(keys.added)
+      batch = earlier
+      try commitBatch(reopen: true)
+    }
+  }
+
+  /// Waits for a background append when the import stops on an error: if it
+  /// did not land, the session goes back to before it, as a failed batch does.
+  private func abandon(_ commit: BackgroundCommit) {
+    guard case .failed(let earlier, _, let error) = commit.wait() else { return }
+    keyring.discardPending()
+    reloadKeys()
+    batch = nil
+    state = earlier.startState
+    clock = earlier.startClock
+    failures = earlier.failuresBefore
+    storeFailed = true
+    stopRequested = true
+    report(EngineError.batchNotStored(error, from: earlier.entries.first?.origin), .repl)
   }
 
   /// The clock as the import found it, moved up to the head if it fell behind.

@@ -76,6 +76,11 @@ public final class Session {
   public internal(set) var storeFailed = false
   /// Statements per transaction when running scripts.
   public var batchSize = 1000
+  /// Lines per transaction of an `import-csv` (a row is two or three: its
+  /// clock and its statements). Each transaction is appended on the second
+  /// core while the next is decided, so a smaller one leaves less of the
+  /// last to wait for; each also copies the state it could roll back to.
+  public var importBatchLines = 16_000
   /// Whether scripts group writes into transactions; off, each statement
   /// commits alone as it does in the REPL.
   public var batching = true

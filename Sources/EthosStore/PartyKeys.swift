@@ -148,6 +148,15 @@ public final class Keyring {
   /// The pending keys have been stored (or dropped with their write).
   public func stored() { pending = [:] }
 
+  /// Holds `added` as pending again: the write that was to store them did
+  /// not land, and its events go out again with the next write.
+  public func pend(_ added: [String: [UInt8]]) {
+    for (party, bytes) in added where !forgotten.contains(party) {
+      pending[party] = bytes
+      keys[party] = SymmetricKey(data: bytes)
+    }
+  }
+
   /// Drops pending keys (their write was rolled back).
   public func discardPending() {
     for party in pending.keys { keys[party] = nil }

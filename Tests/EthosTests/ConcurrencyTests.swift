@@ -156,6 +156,55 @@ final class InterferingStore: EventStore {
   }
 }
 
+/// `import-csv` appends each transaction on another thread while it decides
+/// the next (SPEC §17). When another writer gets in first, the transaction
+/// that lost and the one decided on top of it commit again together, through
+/// the conflict path of a script: every row lands once, the other writer's
+/// event stays, and the chain verifies.
+@Suite struct ImportConflictTests {
+  /// 120 NPS answers from 30 respondents, all at one time, so the other
+  /// writer's event (at that time too) can land between any two of them.
+  static func responses() throws -> String {
+    var rows = ["Response ID,Date,Email,Name,Score,Comment"]
+    for n in 1...120 { rows.append("R\(n),2021-01-05 09:00,p\(n % 30)@x.io,P \(n % 30),\(n % 11),c\(n)") }
+    return try ImportCSVTests.file("responses.csv", rows.joined(separator: "\n"))
+  }
+
+  /// 151 lines (a clock line, 30 registrations, 120 answers). In 30-line
+  /// transactions, five, all appended in the background: beaten at the first,
+  /// one in the middle, and the last (settled before the summary). In 40-line
+  /// ones, the fourth is the rest, committed in the foreground: beaten there.
+  @Test(arguments: StoreKind.allCases, [(30, 1), (30, 3), (30, 5), (40, 4)])
+  func importBeatenMidwayLandsEveryRowOnce(_ backend: StoreKind, _ plan: (lines: Int, beatenAt: Int)) throws {
+    let (mine, other, gate) = try ConflictTests.writers(backend)
+    let path = try Self.responses()
+    mine.session.importBatchLines = plan.lines
+    gate.interference =
+      Array(repeating: {}, count: plan.beatenAt - 1) + [
+        { _ = other.run("clock 2021-01-05T09:00", "hire zed \"Zed\" dept=support") }
+      ]
+    let (out, err) = ImportCSVTests.importing(mine, path, "--preset nps")
+    #expect(err == [])
+    #expect(out == ["120 rows: 120 imported (150 events), 0 refused"])
+    #expect(gate.interference.isEmpty, "the other writer never got in")
+    let all = try envelopes(mine.store, "main")
+    #expect(all.count == 4 + 1 + 150)
+    #expect(all.filter { $0.actor == "other" }.count == 5)
+    let answers = all.filter { $0.type == "FeedbackReceived" }.map {
+      String($0.origin.split(separator: "/").last ?? "")
+    }
+    #expect(answers == (2...121).map { "responses.csv:\($0)" })
+    #expect(try mine.store.verify("main") == nil)
+    // What the session holds is what the log folds to.
+    let fresh = try Harness(store: mine.store, actor: "reader")
+    #expect(fresh.run("culture --format json") == mine.run("culture --format json"))
+    #expect(mine.session.state.employees["zed"] != nil)
+    // And a second run finds every row in.
+    let again = ImportCSVTests.importing(mine, path, "--preset nps")
+    #expect(again.out == ["120 rows: 0 imported (0 events), 120 already imported, 0 refused"])
+  }
+}
+
 /// Several `ethos` processes appending to one SQLite store at once.
 @Suite(.serialized) struct ConcurrentWriterTests {
   struct Writer {
