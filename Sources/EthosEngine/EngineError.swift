@@ -292,6 +292,12 @@ public enum Notice {
     "(what-if: nothing appended — branch '\(branch)' stays at @\(head))"
   }
 
+  /// The last line of `import-csv --dry-run`.
+  static func dryRunAppendedNothing(branch: String, head: Int, wouldAppend events: Int) -> String {
+    "(dry run: nothing appended — branch '\(branch)' stays at @\(head); "
+      + "\(ImportSummary.grouped(events)) events would be appended)"
+  }
+
   /// The REPL's catch-up line: `3 new events on main since your last
   /// statement (bob, carol)`; past four actors, how many more.
   static func newEvents(_ count: Int, branch: String, actors: [String]) -> String {

@@ -213,10 +213,7 @@ extension Session {
         }
         (lines, learned) = statements
         if let time = plan.time, let head = state.headTime, time < head {
-          throw ImportError(
-            line: plan.line,
-            "this row's time \(time.iso) is before the head of branch '\(branch)' (@\(state.headSeq), \(head.iso)); "
-              + "rows are never put into the past — import it into a branch forked before then (branch NAME from=@N)")
+          throw .beforeHead(time, branch: branch, seq: state.headSeq, head: head, line: plan.line)
         }
         // A row of several statements (a registration, then the row's own)
         // is checked before anything runs, so it is all or nothing.
@@ -362,8 +359,7 @@ extension Session {
       document,
       table: {
         IndicatorChange.lines(changes) + [
-          "(dry run: nothing appended — branch '\(branch)' stays at @\(startHead); "
-            + "\(ImportSummary.grouped(open.events.count)) events would be appended)"
+          Notice.dryRunAppendedNothing(branch: branch, head: startHead, wouldAppend: open.events.count)
         ]
       },
       csv: { ["path,before,after"] + changes.map(\.csvCells) })
@@ -439,15 +435,12 @@ extension Session {
     case .employee(let key, let name, let options):
       if let id = index.byKey[key.lowercased()], state.employees[id] != nil { return nil }
       guard let id = ExternalKey.id(for: key) else {
-        throw ImportError(line: plan.line, "the employee key '\(key)' holds no letter or digit to make an id from")
+        throw .keyWithoutLetters(key, employee: true, line: plan.line)
       }
       if let known = state.employees[id] {
         let knownKey = known.key.map(keyring.reveal)
         if knownKey == nil || ExternalKey.same(knownKey ?? "", key) { return nil }
-        throw ImportError(
-          line: plan.line,
-          "employee key '\(key)' becomes id '\(id)', which is already the employee of key '\(knownKey ?? "")' — "
-            + "map a column that tells them apart")
+        throw .employeeIdTaken(key, id: id, by: knownKey ?? "", line: plan.line)
       }
       return (
         ["hire \(id) \(ImportPlanner.quoted(name))\(options) key=\(ImportPlanner.quoted(key))" + mark], [(key, id)]
@@ -522,20 +515,16 @@ struct PartyIndex {
   func customerID(for key: String, line: Int, state: State, anyParty: Bool = false) throws(ImportError) -> String {
     if let id = byKey[key.lowercased()] { return id }
     guard let id = ExternalKey.id(for: key) else {
-      throw ImportError(line: line, "the key '\(key)' holds no letter or digit to make an id from")
+      throw .keyWithoutLetters(key, employee: false, line: line)
     }
     if let customer = state.customers[id] {
       if let kept = customer.key.map(reveal), !ExternalKey.same(kept, key) {
-        throw ImportError(
-          line: line,
-          "key '\(key)' becomes id '\(id)', which is already the customer of key '\(kept)' — map a column that tells them apart"
-        )
+        throw .customerIdTaken(key, id: id, by: kept, line: line)
       }
       return id
     }
     if !anyParty, state.owners[id] != nil {
-      throw ImportError(
-        line: line, "key '\(key)' becomes id '\(id)', which already names someone who is not a customer")
+      throw .idNotACustomer(key, id: id, line: line)
     }
     return id
   }
@@ -545,11 +534,7 @@ struct PartyIndex {
     let id = ExternalKey.id(for: key)
     if let id, state.employees[id] != nil { return id }
     let suggestion = id.flatMap { Suggestion.nearest(to: $0, in: state.employees.keys) }
-    let fix = suggestion.map { "did you mean '\($0)'? Or " } ?? ""
-    throw ImportError(
-      line: line,
-      "column '\(field)' names '\(key)', who is not an employee — \(fix)hire them first"
-        + " (hire \(id ?? "ID") \"NAME\" key=\(ImportPlanner.quoted(key)))")
+    throw .notAnEmployee(key, column: field, id: id, nearest: suggestion, line: line)
   }
 }
 

@@ -13,17 +13,6 @@ public struct CSVRecord: Sendable, Equatable {
   }
 }
 
-/// A problem with a file or a row, at a line: printed as `FILE:LINE: error: …`.
-public struct ImportError: Error, Sendable, Equatable {
-  public var line: Int
-  public var message: String
-
-  public init(line: Int, _ message: String) {
-    self.line = line
-    self.message = message
-  }
-}
-
 /// The records of a CSV file, read with yaslab/CSV.swift (see Package.swift
 /// for why that library). Blank lines are skipped; the first record is the
 /// header.
@@ -40,17 +29,17 @@ public struct CSVTable: Sendable {
   public static func read(path: String) throws(ImportError) -> CSVTable {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-      throw ImportError(line: 0, "cannot read the file: no such file")
+      throw .noSuchFile
     }
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     guard attributes?[.type] as? FileAttributeType == .typeRegular else {
-      throw ImportError(line: 0, "cannot read the file: it is not a regular file")
+      throw .notRegularFile
     }
     if let size = attributes?[.size] as? Int, size > maxBytes {
-      throw ImportError(line: 0, "the file is \(size) bytes; import-csv reads at most \(maxBytes) — split it")
+      throw .tooLarge(size, most: maxBytes)
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ImportError(line: 0, "cannot read the file")
+      throw .cannotRead(line: 0)
     }
     return try read(bytes: [UInt8](data))
   }
@@ -63,16 +52,13 @@ public struct CSVTable: Sendable {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
     guard let text = String(validating: body, as: UTF8.self) else {
-      throw ImportError(
-        line: firstInvalidLine(body),
-        "the file is not UTF-8 text (bytes that are not UTF-8 on line \(firstInvalidLine(body))) — save it as CSV UTF-8"
-      )
+      throw .notUTF8(line: firstInvalidLine(body))
     }
     let reader: CSVReader
     do {
       reader = try CSVReader(string: text, hasHeaderRow: false)
     } catch {
-      throw ImportError(line: 1, "cannot read the file (\(error))")
+      throw .cannotRead(line: 1, error)
     }
     var header: [String]?
     var headerLine = 0
@@ -84,7 +70,7 @@ public struct CSVTable: Sendable {
       line += 1 + breaks
       try CSVTable.check(reader.error, line: start)
       if holdsNUL {
-        throw ImportError(line: start, "the file is not text (it holds NUL bytes by line \(start)) — export it as CSV")
+        throw .holdsNUL(line: start)
       }
       if fields.count == 1, fields[0].isEmpty { continue }  // a blank line
       if header == nil {
@@ -96,7 +82,7 @@ public struct CSVTable: Sendable {
     }
     try CSVTable.check(reader.error, line: line)
     guard let header else {
-      throw ImportError(line: 1, "the file is empty — export it again with a header row and at least one row")
+      throw .empty
     }
     return CSVTable(header: header, headerLine: headerLine, records: records)
   }
@@ -132,10 +118,9 @@ public struct CSVTable: Sendable {
     case CSVError.cannotReadFile:
       return
     case CSVError.unicodeDecoding:
-      throw ImportError(
-        line: line, "the file is not UTF-8 text (bytes that are not UTF-8 on line \(line)) — save it as CSV UTF-8")
+      throw .notUTF8(line: line)
     default:
-      throw ImportError(line: line, "cannot read the file (\(error))")
+      throw .cannotRead(line: line, error)
     }
   }
 

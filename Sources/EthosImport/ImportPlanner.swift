@@ -60,32 +60,22 @@ public struct ImportPlanner: Sendable {
     var preset: Preset?
     if let presetName {
       guard let found = Preset.named(presetName) else {
-        let names = Preset.all.map(\.name)
-        let fix =
-          Suggestion.nearest(to: presetName.lowercased(), in: names).map { "did you mean '\($0)'?" }
-          ?? "presets: \(names.joined(separator: ", "))"
-        throw ImportError(line: headerLine, "unknown preset '\(presetName)' — \(fix)")
+        throw .unknownPreset(presetName, known: Preset.all.map(\.name), line: headerLine)
       }
       preset = found
     }
     var kind = preset?.kind
     if let kindName {
       guard let given = ImportKind(rawValue: kindName.lowercased()) else {
-        let fix =
-          Suggestion.nearest(to: kindName.lowercased(), in: ImportKind.allCases.map(\.rawValue))
-          .map { "did you mean '\($0)'?" } ?? "kinds: \(ImportKind.names)"
-        throw ImportError(line: headerLine, "unknown kind '\(kindName)' — \(fix)")
+        throw .unknownKind(kindName, line: headerLine)
       }
       if let preset, preset.kind != given {
-        throw ImportError(
-          line: headerLine,
-          "preset '\(preset.name)' imports \(preset.kind.rawValue), not \(given.rawValue) — leave out --kind or the preset"
-        )
+        throw .presetImportsOtherKind(preset.name, imports: preset.kind, not: given, line: headerLine)
       }
       kind = given
     }
     guard let kind else {
-      throw ImportError(line: headerLine, "give --kind (\(ImportKind.names)) or --preset")
+      throw .noKind(line: headerLine)
     }
     self.kind = kind
     self.preset = preset
@@ -95,21 +85,11 @@ public struct ImportPlanner: Sendable {
     func index(of column: String) -> Int? {
       header.firstIndex(of: column) ?? header.firstIndex { $0.lowercased() == column.lowercased() }
     }
-    let listed = header.map { "'\($0)'" }.joined(separator: ", ")
     var columns = [String: Int]()
     for map in maps {
-      guard kind.fields.contains(map.field) else {
-        let fix = Suggestion.nearest(to: map.field, in: kind.fields).map { "did you mean '\($0)'? " } ?? ""
-        throw ImportError(
-          line: headerLine,
-          "--map names no field '\(map.field)' of --kind \(kind.rawValue) — \(fix)fields: \(kind.fields.joined(separator: ", "))"
-        )
-      }
+      guard kind.fields.contains(map.field) else { throw .unknownField(map.field, of: kind, line: headerLine) }
       guard let found = index(of: map.column) else {
-        let fix = Suggestion.nearest(to: map.column, in: header).map { "did you mean '\($0)'? " } ?? ""
-        throw ImportError(
-          line: headerLine,
-          "--map \(map.field)=\(map.column): the file has no column '\(map.column)' — \(fix)columns: \(listed)")
+        throw .noSuchColumn(map.column, mappedTo: map.field, header: header, line: headerLine)
       }
       columns[map.field] = found
     }
@@ -123,14 +103,8 @@ public struct ImportPlanner: Sendable {
     var required = kind.required
     if kind == .pulse, columns["dept"] == nil, columns["employee"] == nil { required.insert("dept", at: 0) }
     for field in required where columns[field] == nil {
-      let guess = Suggestion.nearest(to: field, in: header.map { $0.lowercased() })
-        .flatMap { lower in header.first { $0.lowercased() == lower } }
-      let fix = guess.map { "did you mean '\($0)'? " } ?? ""
-      let also = kind == .pulse && field == "dept" ? " (or employee)" : ""
-      throw ImportError(
-        line: headerLine,
-        "no column for '\(field)'\(also), which --kind \(kind.rawValue) needs — \(fix)the file's columns are \(listed); "
-          + "name one with --map \(field)=COLUMN")
+      throw .missingColumn(
+        field, of: kind, header: header, orEmployee: kind == .pulse && field == "dept", line: headerLine)
     }
     self.columns = columns
   }
@@ -150,10 +124,7 @@ public struct ImportPlanner: Sendable {
   func read(_ record: CSVRecord) throws(ImportError) -> RowPlan {
     let line = record.line
     guard record.fields.count == header.count else {
-      throw ImportError(
-        line: line,
-        "this row has \(record.fields.count) fields but the header has \(header.count) — look for a comma or quote "
-          + "that is not inside a quoted field")
+      throw .ragged(record.fields.count, header: header.count, line: line)
     }
     func value(_ field: String) -> String? {
       guard let index = columns[field] else { return nil }
@@ -163,7 +134,7 @@ public struct ImportPlanner: Sendable {
     func column(_ field: String) -> String { columns[field].map { header[$0] } ?? field }
     func required(_ field: String) throws(ImportError) -> String {
       guard let text = value(field) else {
-        throw ImportError(line: line, "column '\(column(field))' (\(field)) is empty — fill it in or leave the row out")
+        throw .emptyField(column(field), field, line: line)
       }
       return text
     }
@@ -176,21 +147,14 @@ public struct ImportPlanner: Sendable {
       if text.isEmpty { _ = try required(field) }
       let number = Int(text) ?? Double(text).flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }
       guard let number, (0...10).contains(number) else {
-        let words = preset?.ratings == true ? " (or Good / Bad)" : ""
-        throw ImportError(
-          line: line,
-          "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; a score is a whole number from 0 to 10\(words) — fix the value"
-        )
+        throw .badScore(column(field), field, text, ratings: preset?.ratings == true, line: line)
       }
       return number
     }
     var at: Timestamp?
     if let text = value("at") {
       guard let parsed = time.parse(text) else {
-        throw ImportError(
-          line: line,
-          "column '\(column("at"))' (at) holds '\(ImportPlanner.shown(text))', which is not a time; expected \(time.expected)"
-        )
+        throw .badTime(column("at"), text, expected: time.expected, line: line)
       }
       at = parsed
     } else if kind.required.contains("at") {
@@ -239,10 +203,7 @@ public struct ImportPlanner: Sendable {
       if let outcome = value("outcome") {
         let trimmed = outcome.hasPrefix("+") ? String(outcome.dropFirst()) : outcome
         guard let number = Int(trimmed), (-2...2).contains(number) else {
-          throw ImportError(
-            line: line,
-            "column '\(column("outcome"))' (outcome) holds '\(ImportPlanner.shown(outcome))'; an outcome is a whole number from -2 to +2 — fix the value"
-          )
+          throw .badOutcome(column("outcome"), outcome, line: line)
         }
         words.append(.text(" outcome=\(number)"))
       }
@@ -258,8 +219,7 @@ public struct ImportPlanner: Sendable {
       var words: [Observation.Word] = [.text("pulse ")]
       if let dept = value("dept") {
         guard let id = ExternalKey.id(for: dept) else {
-          throw ImportError(
-            line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
+          throw .deptWithoutLetters(column("dept"), line: line)
         }
         words.append(.text("dept=" + id))
       } else {
@@ -276,8 +236,7 @@ public struct ImportPlanner: Sendable {
       var options = ""
       if let dept = value("dept") {
         guard let id = ExternalKey.id(for: dept) else {
-          throw ImportError(
-            line: line, "column '\(column("dept"))' (dept) holds no letter or digit to name a department")
+          throw .deptWithoutLetters(column("dept"), line: line)
         }
         options += " dept=" + id
       }
@@ -288,17 +247,13 @@ public struct ImportPlanner: Sendable {
         case "yes", "y", "true", "1": options += " facing=yes"
         case "no", "n", "false", "0": options += " facing=no"
         default:
-          throw ImportError(
-            line: line, "column '\(column("facing"))' (facing) holds '\(ImportPlanner.shown(facing))'; write yes or no")
+          throw .badFacing(column("facing"), facing, line: line)
         }
       }
       for field in ["orientation", "skills"] {
         guard let text = value(field) else { continue }
         guard let number = Int(text), (1...5).contains(number) else {
-          throw ImportError(
-            line: line,
-            "column '\(column(field))' (\(field)) holds '\(ImportPlanner.shown(text))'; it is a whole number from 1 to 5"
-          )
+          throw .badScale(column(field), field, text, line: line)
         }
         options += " \(field)=\(number)"
       }
