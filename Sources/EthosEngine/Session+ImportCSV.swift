@@ -92,14 +92,7 @@ extension Session {
   /// them through the ordinary write path, in time order, with origin
   /// `FILE:LINE`. Returns whether every row was imported or skipped.
   func importCSV(_ request: ImportRequest, origin: Origin) throws(EngineError) -> Bool {
-    var path = request.path
-    var name = request.path
-    if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {
-      if let slash = current.path.lastIndex(of: "/") { path = String(current.path[...slash]) + request.path }
-      if let slash = current.name.lastIndex(of: "/") {
-        name = Session.tidy(String(current.name[...slash]) + request.path)
-      }
-    }
+    let (path, name) = scripts.resolve(request.path, from: origin)
     try commitBatch()
     try catchUp()
     var run = ImportRun(name: name, request: request)

@@ -91,29 +91,15 @@ extension Session {
   }
 
   func runNested(_ path: String, displayName: String) throws(EngineError) {
-    // Check for a cycle before opening, so a refused script leaves no descriptor open.
-    let key = Session.absolute(path)
-    guard !scripts.contains(where: { $0.path == key }) else { throw .sourceCycle(displayName) }
-    guard scripts.count < Session.maxSourceDepth else {
-      throw .sourceTooDeep(scripts.map(\.name) + [displayName], limit: Session.maxSourceDepth)
-    }
-    guard let reader = LineReader(path: path) else {
-      throw .unreadableFile(displayName, String(cString: strerror(errno)))
-    }
-    scripts.append((key, displayName))
-    defer { scripts.removeLast() }
+    let reader = try scripts.enter(path, shownAs: displayName)
+    defer { scripts.leave() }
     _ = try runLoop(reader, name: displayName)
   }
 
   /// `source FILE`: relative to the script that names it, else to the working directory.
   func source(_ path: String, from origin: Origin) throws(EngineError) {
     if scripts.isEmpty { stopRequested = false }
-    var resolved = path
-    var shown = path
-    if !path.hasPrefix("/"), case .script = origin, let current = scripts.last {
-      if let slash = current.path.lastIndex(of: "/") { resolved = String(current.path[...slash]) + path }
-      if let slash = current.name.lastIndex(of: "/") { shown = Session.tidy(String(current.name[...slash]) + path) }
-    }
+    let (resolved, shown) = scripts.resolve(path, from: origin)
     try runNested(resolved, displayName: shown)
   }
 
@@ -122,30 +108,6 @@ extension Session {
     var spec = timespec()
     clock_gettime(CLOCK_MONOTONIC, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-  }
-
-  /// `a/b/../c` as `a/c`, `./x` as `x`: the name a person would write.
-  /// Lexical only (the shown name; the cycle check uses the real path).
-  static func tidy(_ path: String) -> String {
-    var parts = [Substring]()
-    for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-      if part == "." { continue }
-      if part == "..", let last = parts.last, last != "..", !last.isEmpty {
-        parts.removeLast()
-        continue
-      }
-      parts.append(part)
-    }
-    let joined = parts.joined(separator: "/")
-    return joined.isEmpty ? "." : joined
-  }
-
-  static func absolute(_ path: String) -> String {
-    if let resolved = realpath(path, nil) {
-      defer { free(resolved) }
-      return String(cString: resolved)
-    }
-    return path
   }
 
   // MARK: expect

@@ -120,11 +120,8 @@ public final class Session {
   /// How often a script line is decided again after another writer got in
   /// first, before it is refused as busy (the REPL re-decides once).
   static let scriptConflictAttempts = 100
-  /// Scripts being run, innermost last (for `source` cycles and paths).
-  var scripts: [(path: String, name: String)] = []
-  /// How deep `source` may nest (SPEC §7): each level holds a file open
-  /// and a stack frame, and 2,000 levels overflowed the stack.
-  static let maxSourceDepth = 100
+  /// Scripts being run, innermost last: the scripts job.
+  var scripts = ScriptStack()
   /// How many branches deep a line of what-ifs may go: each read of a branch
   /// walks its parents, so a chain hundreds deep made every query crawl.
   static let maxBranchDepth = 50
