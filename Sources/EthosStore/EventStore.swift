@@ -93,6 +93,13 @@ public protocol EventStore: AnyObject {
   /// Seqs retracted by `EventRetracted` events at or before `upTo`.
   func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
 
+  /// Calls `body` with every event of `branch` whose envelope `type` is
+  /// `type`, with `from <= seq <= to`, in order: a read by the envelope
+  /// alone, never its payload. A backend may serve it from an index.
+  func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError)
+
   /// Projection snapshots: a cache, tagged with a projection version.
   func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
     seq: Int, data: [UInt8]
@@ -152,6 +159,15 @@ extension EventStore {
     var envelopes = [Envelope]()
     while let envelope = try next() { envelopes.append(envelope) }
     try appendSealed(envelopes, to: branch, expectedHead: expectedHead)
+  }
+
+  /// Reads the range and keeps the events of `type` (stores in memory).
+  public func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
+    try read(branch, from: from, to: to) { envelope in
+      if envelope.type == type { try body(envelope) }
+    }
   }
 
   /// One event of `branch`, or `nil`.
