@@ -113,7 +113,6 @@ extension Session {
     if checked.retracts {
       state = try loadState(upTo: nil)
     } else {
-      checked.state.skip = state.skip
       state = checked.state
       snapshotIfDue()
     }

@@ -1,5 +1,4 @@
 import EthosDomain
-import EthosJSON
 
 /// Where a branch ends: its last event's seq, hash and time.
 public struct Head: Sendable, Equatable {
@@ -89,9 +88,6 @@ public protocol EventStore: AnyObject {
   /// `branch` with `from <= seq <= to`, in order: no hashes or metadata, and
   /// the payload as raw UTF-8 (valid only during the call).
   func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError)
-
-  /// Seqs retracted by `EventRetracted` events at or before `upTo`.
-  func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
 
   /// Calls `body` with every event of `branch` whose envelope `type` is
   /// `type`, with `from <= seq <= to`, in order: a read by the envelope
@@ -351,11 +347,4 @@ extension StoreError {
       "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "
         + "run 'ethos verify' and check the store's schema with sqlite3 '.schema'")
   }
-}
-
-/// The seq an `EventRetracted` payload names, or `nil`: one reading of the
-/// payload for every backend's `retractions`.
-package func retractedSeq(inPayload text: String) -> Int? {
-  if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { return seq }
-  return nil
 }

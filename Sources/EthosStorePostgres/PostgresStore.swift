@@ -1,6 +1,5 @@
 import Crypto
 import EthosDomain
-import EthosJSON
 import EthosStore
 import Foundation
 import PostgresNIO
@@ -897,25 +896,6 @@ public final class PostgresStore: EventStore {
         for row in rows {
           let actor = try row.makeRandomAccess()[0].decode(String.self)
           if !result.contains(actor) { result.append(actor) }
-        }
-      }
-      return result
-    }
-  }
-
-  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try locked {
-      var result = Set<Int>()
-      for segment in try segments(branch) {
-        let high = min(upTo, segment.through)
-        guard segment.after < high else { continue }
-        let rows = try run(
-          """
-          SELECT data FROM events WHERE branch = \(segment.owner) AND seq > \(segment.after) AND seq <= \(high)
-            AND type = 'EventRetracted'
-          """)
-        for row in rows {
-          if let seq = retractedSeq(inPayload: try row.makeRandomAccess()[0].decode(String.self)) { result.insert(seq) }
         }
       }
       return result

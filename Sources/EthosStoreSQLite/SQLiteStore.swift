@@ -1,6 +1,5 @@
 import Crypto
 import EthosDomain
-import EthosJSON
 import EthosStore
 import Foundation
 import GRDB
@@ -748,31 +747,6 @@ public final class SQLiteStore: EventStore {
   private static func bytes(_ handle: OpaquePointer?, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
     guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
     return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-  }
-
-  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try wrap {
-      try queue.read { db in
-        var result = Set<Int>()
-        for segment in try Self.segments(db, branch) {
-          let high = min(upTo, segment.through)
-          guard segment.after < high else { continue }
-          let rows = try Row.fetchAll(
-            db,
-            // The planner prefers the primary key (a scan of the whole range); the
-            // partial index holds only retractions, so opening a large store stays fast.
-            sql: """
-              SELECT data FROM events INDEXED BY events_retractions
-              WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'
-              """,
-            arguments: [segment.owner, segment.after, high])
-          for row in rows {
-            if let seq = retractedSeq(inPayload: try row.decode(atIndex: 0)) { result.insert(seq) }
-          }
-        }
-        return result
-      }
-    }
   }
 
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (

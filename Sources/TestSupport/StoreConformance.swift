@@ -21,7 +21,6 @@ public enum StoreConformance {
     ("branches share history up to their fork point", branchesShareHistory),
     ("reads honour their ranges", readsHonourRanges),
     ("fold rows are the stored events", foldRowsAreTheStoredEvents),
-    ("retractions are found", retractionsAreFound),
     ("reads by type keep only that type", readsByTypeKeepOnlyThatType),
     ("snapshots are a versioned cache", snapshotsAreAVersionedCache),
     ("sealed import keeps every hash", sealedImportKeepsEveryHash),
@@ -224,21 +223,6 @@ public enum StoreConformance {
     var read = [RecordedEvent]()
     try store.read("main", from: 2, to: 5) { read.append(try $0.recorded()) }
     try require(folded.count == 4 && folded == read, "fold hands out the events read hands out")
-  }
-
-  static func retractionsAreFound(_ make: Make, _ reopen: Reopen) throws {
-    let store = try make()
-    try store.append(pending(3), to: "main", expectedHead: 0)
-    let retraction = Event.eventRetracted(seq: 2, reason: "wrong")
-    try store.append(
-      [
-        PendingEvent(
-          type: retraction.type.rawValue, version: 1, occurredAt: Timestamp(seconds: 1_609_459_200 + 600),
-          recordedAt: "2021-06-01T00:00:00.000Z", actor: "conformance", origin: "conformance",
-          command: "retract @2 \"wrong\"", data: retraction.canonicalData)
-      ], to: "main", expectedHead: 3)
-    try require(try store.retractions("main", upTo: 4) == [2], "a retraction names its target")
-    try require(try store.retractions("main", upTo: 3).isEmpty, "a retraction after the point does not count")
   }
 
   static func readsByTypeKeepOnlyThatType(_ make: Make, _ reopen: Reopen) throws {

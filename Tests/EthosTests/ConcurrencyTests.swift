@@ -53,9 +53,6 @@ final class InterferingStore: EventStore {
   func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
     try base.recordedHeadBreak(of: branch)
   }
-  func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try base.retractions(branch, upTo: upTo)
-  }
   func read(
     _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
   ) throws(StoreError) {
