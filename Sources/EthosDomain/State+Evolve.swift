@@ -2,14 +2,14 @@ extension State {
   /// Folds one event into the state. Never fails: the decider already checked
   /// the rules, and a log is history, so an event naming something unknown
   /// (possible only in a hand-made log) is recorded as far as it can be.
+  ///
+  /// A retraction is applied here when it comes before its target (only a
+  /// hand-made log orders them so); one that comes after is applied by
+  /// folding again without the target (``Rebuild``), since what `evolve`
+  /// counted it cannot take back.
   public mutating func evolve(_ recorded: RecordedEvent) {
-    // Values come from a file no rule may have checked (a hand-made or forged
-    // log): they are brought into range, and counters wrap, so nothing traps.
-    let at = recorded.occurredAt.clamped
-    headSeq = recorded.seq
-    headTime = at
-    eventCount &+= 1
-    if !skip.isEmpty, skip.contains(recorded.seq) { return }
+    let at = advance(recorded)
+    if !retracted.isEmpty, retracted.contains(recorded.seq) { return }
     let seq = recorded.seq
     switch recorded.event {
     case .employeeHired(
@@ -141,6 +141,23 @@ extension State {
     case .subjectForgotten(let id, _):
       forgotten[id] = seq
     }
+  }
+
+  /// Counts `recorded` as folded without applying it: an event a retraction
+  /// took back keeps its place in the log and nothing else.
+  public mutating func pass(_ recorded: RecordedEvent) {
+    _ = advance(recorded)
+  }
+
+  /// Moves the head to `recorded`; its time, clamped.
+  private mutating func advance(_ recorded: RecordedEvent) -> Timestamp {
+    // Values come from a file no rule may have checked (a hand-made or forged
+    // log): they are brought into range, and counters wrap, so nothing traps.
+    let at = recorded.occurredAt.clamped
+    headSeq = recorded.seq
+    headTime = at
+    eventCount &+= 1
+    return at
   }
 
   /// Forgets every observation counted so far, keeping who is who: the

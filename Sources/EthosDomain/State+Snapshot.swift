@@ -6,7 +6,7 @@
 /// state is folded from the log instead.
 extension State {
   /// The projection version snapshots are tagged with.
-  public static let snapshotVersion = 5
+  public static let snapshotVersion = 6
 
   /// The state as snapshot bytes.
   public func snapshotBytes() -> [UInt8] {
@@ -94,7 +94,6 @@ extension State {
     w.time(t.lastLead)
     w.ints(retracted.sorted())
     w.counts(forgotten)
-    w.ints(skip.sorted())
     return w.bytes
   }
 
@@ -199,7 +198,6 @@ extension State {
     s.tally = t
     s.retracted = Set(try r.ints())
     s.forgotten = try r.counts()
-    s.skip = Set(try r.ints())
     return s
   }
 }

@@ -41,10 +41,6 @@ public struct State: Sendable, Equatable {
   public var retracted: Set<Int> = []
   /// Parties forgotten (SPEC §13), with the seq of their `SubjectForgotten`.
   public var forgotten: [String: Int] = [:]
-  /// Seqs to ignore while folding: the retractions known to the log up to the
-  /// point being rebuilt (a retraction comes after the event it retracts, so a
-  /// fold from scratch has to know them in advance).
-  public var skip: Set<Int> = []
 
   public init() {}
 

@@ -179,9 +179,11 @@ extension Session {
       let buckets = TrendBuckets.make(from: first.occurredAt.clamped, through: end.clamped, by: unit)
       // One pass, O(state) memory: `point` folds every event of the current
       // bucket on top of `base`, which keeps lifecycle facts only, so each
-      // bucket counts its own observations with parties as they stood.
+      // bucket counts its own observations with parties as they stood. Both
+      // fold the log as `view` knows it.
+      let fold: LogFold
+      do { fold = try projector.rebuild(branch).fold(knownBy: view.headSeq) } catch { throw .store(error) }
       var base = State()
-      base.skip = view.skip
       var point = base
       var index = 0
       var failure: EngineError?
@@ -204,8 +206,8 @@ extension Session {
               throw .unreadable(error, seq: envelope.seq)
             }
             while index < buckets.count, recorded.occurredAt >= buckets[index].to { try close() }
-            point.evolve(recorded)
-            if !recorded.event.type.isObservation { base.evolve(recorded) }
+            fold.evolve(&point, recorded)
+            if !recorded.event.type.isObservation { fold.evolve(&base, recorded) }
           } catch {
             failure = error
           }

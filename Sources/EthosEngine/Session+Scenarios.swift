@@ -191,18 +191,13 @@ extension Session {
     try catchUp()
     let now = try self.now()
     let events = try decideEvents(command, now: now)
-    var copy = state
-    var seq = state.headSeq
-    var described = [(seq: Int, event: Event)]()
-    for event in events {
-      seq += 1
-      if case .eventRetracted(let target, _) = event {
-        // Projections skip a retracted event from the start: refold as if it
-        // had never been logged.
-        copy = try hypotheticalRetraction(of: target)
-      }
-      copy.evolve(RecordedEvent(seq: seq, occurredAt: now, event: event))
-      described.append((seq, event))
+    let described = events.enumerated().map { (seq: state.headSeq + $0.offset + 1, event: $0.element) }
+    let copy: State
+    do {
+      copy = try projector.rebuild(branch).supposing(
+        described.map { RecordedEvent(seq: $0.seq, occurredAt: now, event: $0.event) }, after: state)
+    } catch {
+      throw .store(error)
     }
     // Both sides are measured at the write's time, so only the write shows.
     let changes = try indicators(of: state, asOfTime: now).changes(to: try indicators(of: copy, asOfTime: now))
@@ -230,18 +225,6 @@ extension Session {
           + [Notice.nothingAppended(branch: branch, head: state.headSeq)]
       },
       csv: { ["path,before,after"] + changes.map(\.csvCells) })
-  }
-
-  /// The current state refolded with `target` skipped as well.
-  func hypotheticalRetraction(of target: Int) throws(EngineError) -> State {
-    var rebuilt: State
-    do {
-      rebuilt = try projector.state(of: branch, through: state.headSeq, alsoRetracting: target)
-    } catch {
-      throw .store(error)
-    }
-    rebuilt.retracted.formUnion(state.retracted)
-    return rebuilt
   }
 }
 

@@ -76,7 +76,7 @@ extension Session {
     let head: Head
     do { head = try store.head(of: branch) } catch { throw .store(error) }
     try catchUp()
-    var checked = try ExportCheck(store: store, branch: branch, name: name, head: head).run(path: path, from: state)
+    let checked = try ExportCheck(store: store, branch: branch, name: name, head: head).run(path: path, from: state)
     guard checked.lines > 0 else {
       emit(Notice.importEmpty(name))
       return
@@ -113,7 +113,6 @@ extension Session {
     if checked.retracts {
       state = try loadState(upTo: nil)
     } else {
-      checked.state.skip = state.skip
       state = checked.state
       snapshotIfDue()
     }

@@ -1,5 +1,4 @@
 import EthosDomain
-import EthosJSON
 
 /// Where a branch ends: its last event's seq, hash and time.
 public struct Head: Sendable, Equatable {
@@ -90,8 +89,12 @@ public protocol EventStore: AnyObject {
   /// the payload as raw UTF-8 (valid only during the call).
   func fold(_ branch: String, from: Int, to: Int, _ body: (FoldRow) throws -> Void) throws(StoreError)
 
-  /// Seqs retracted by `EventRetracted` events at or before `upTo`.
-  func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int>
+  /// Calls `body` with every event of `branch` whose envelope `type` is
+  /// `type`, with `from <= seq <= to`, in order: a read by the envelope
+  /// alone, never its payload. A backend may serve it from an index.
+  func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError)
 
   /// Projection snapshots: a cache, tagged with a projection version.
   func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
@@ -152,6 +155,15 @@ extension EventStore {
     var envelopes = [Envelope]()
     while let envelope = try next() { envelopes.append(envelope) }
     try appendSealed(envelopes, to: branch, expectedHead: expectedHead)
+  }
+
+  /// Reads the range and keeps the events of `type` (stores in memory).
+  public func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
+    try read(branch, from: from, to: to) { envelope in
+      if envelope.type == type { try body(envelope) }
+    }
   }
 
   /// One event of `branch`, or `nil`.
@@ -335,11 +347,4 @@ extension StoreError {
       "a write to the \(table) table was silently dropped (a trigger not made by ethos?) — nothing was appended; "
         + "run 'ethos verify' and check the store's schema with sqlite3 '.schema'")
   }
-}
-
-/// The seq an `EventRetracted` payload names, or `nil`: one reading of the
-/// payload for every backend's `retractions`.
-package func retractedSeq(inPayload text: String) -> Int? {
-  if case .int(let seq)? = (try? JSON.parse(text))?["seq"] { return seq }
-  return nil
 }

@@ -146,18 +146,6 @@ public final class MemoryStore: EventStore {
     }
   }
 
-  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    lock.lock()
-    defer { lock.unlock() }
-    var result = Set<Int>()
-    try read(branch, from: 1, to: upTo) { envelope in
-      guard envelope.type == EventType.eventRetracted.rawValue, let seq = retractedSeq(inPayload: envelope.data)
-      else { return }
-      result.insert(seq)
-    }
-    return result
-  }
-
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
     seq: Int, data: [UInt8]
   )? {

@@ -1,6 +1,5 @@
 import Crypto
 import EthosDomain
-import EthosJSON
 import EthosStore
 import Foundation
 import PostgresNIO
@@ -543,8 +542,12 @@ public final class PostgresStore: EventStore {
   /// Calls `body` with each row of `branch` in `from...to`, page by page
   /// (`columns` first is `seq`): memory stays bounded on any log.
   private func scan(
-    _ branch: String, columns: String, from: Int, to: Int, _ body: (PostgresRandomAccessRow) throws -> Void
+    _ branch: String, columns: String, type: String? = nil, from: Int, to: Int,
+    _ body: (PostgresRandomAccessRow) throws -> Void
   ) throws {
+    // An unnamed statement is planned with its values, so a type with a
+    // partial index of its own is read through that index.
+    let filter = type == nil ? "" : "AND type = $4 "
     for segment in try segments(branch) {
       var after = max(from, segment.after + 1) - 1
       let high = min(to, segment.through)
@@ -552,13 +555,15 @@ public final class PostgresStore: EventStore {
         let rows = try run(
           PostgresQuery(
             unsafeSQL: """
-              SELECT \(columns) FROM events WHERE branch = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT \(Self.batchRows)
+              SELECT \(columns) FROM events WHERE branch = $1 AND seq > $2 AND seq <= $3 \(filter)\
+              ORDER BY seq LIMIT \(Self.batchRows)
               """,
             binds: {
               var binds = PostgresBindings()
               binds.append(segment.owner)
               binds.append(after)
               binds.append(high)
+              if let type { binds.append(type) }
               return binds
             }()))
         var count = 0
@@ -824,10 +829,23 @@ public final class PostgresStore: EventStore {
   }
 
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
+    try read(branch, type: nil, from: from, to: to, body)
+  }
+
+  public func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
+    try read(branch, type: Optional(type), from: from, to: to, body)
+  }
+
+  /// The events of `branch` in `from...to`, of `type` alone when it is given.
+  private func read(
+    _ branch: String, type: String?, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
     try locked {
       try scan(
         branch, columns: "seq, type, version, occurred_at, recorded_at, actor, origin, command, data, prev_hash, hash",
-        from: from, to: to
+        type: type, from: from, to: to
       ) { row in
         try body(
           Envelope(
@@ -878,25 +896,6 @@ public final class PostgresStore: EventStore {
         for row in rows {
           let actor = try row.makeRandomAccess()[0].decode(String.self)
           if !result.contains(actor) { result.append(actor) }
-        }
-      }
-      return result
-    }
-  }
-
-  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try locked {
-      var result = Set<Int>()
-      for segment in try segments(branch) {
-        let high = min(upTo, segment.through)
-        guard segment.after < high else { continue }
-        let rows = try run(
-          """
-          SELECT data FROM events WHERE branch = \(segment.owner) AND seq > \(segment.after) AND seq <= \(high)
-            AND type = 'EventRetracted'
-          """)
-        for row in rows {
-          if let seq = retractedSeq(inPayload: try row.makeRandomAccess()[0].decode(String.self)) { result.insert(seq) }
         }
       }
       return result

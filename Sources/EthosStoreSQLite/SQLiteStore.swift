@@ -1,6 +1,5 @@
 import Crypto
 import EthosDomain
-import EthosJSON
 import EthosStore
 import Foundation
 import GRDB
@@ -569,6 +568,37 @@ public final class SQLiteStore: EventStore {
   }
 
   public func read(_ branch: String, from: Int, to: Int, _ body: (Envelope) throws -> Void) throws(StoreError) {
+    try read(branch, from: from, to: to, source: "events", filter: "", arguments: [], body)
+  }
+
+  public func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
+    // The planner prefers the primary key (a scan of the whole range): a type
+    // with a partial index of its own is read through it, so learning the
+    // few events of that type in a large log stays fast.
+    if let index = Self.typeIndexes[type] {
+      try read(
+        branch, from: from, to: to, source: "events INDEXED BY \(index.name)", filter: "AND \(index.type)",
+        arguments: [], body)
+    } else {
+      try read(branch, from: from, to: to, source: "events", filter: "AND type = ?", arguments: [type], body)
+    }
+  }
+
+  /// The partial indexes over the events of one type, by that type: each
+  /// with its condition written as the index has it (SQLite uses a partial
+  /// index only for a query that repeats its condition, not a bound value).
+  static let typeIndexes: [String: (name: String, type: String)] = [
+    "EventRetracted": ("events_retractions", "type = 'EventRetracted'")
+  ]
+
+  /// The events of `branch` in `from...to` read from `source` with `filter`
+  /// (SQL after the range, with its `arguments`).
+  private func read(
+    _ branch: String, from: Int, to: Int, source: String, filter: String, arguments: [any DatabaseValueConvertible],
+    _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
     try wrap {
       try queue.read { db in
         for segment in try Self.segments(db, branch) {
@@ -579,9 +609,9 @@ public final class SQLiteStore: EventStore {
             db,
             sql: """
               SELECT seq, type, version, occurred_at, recorded_at, actor, origin, command, data, prev_hash, hash
-              FROM events WHERE branch = ? AND seq BETWEEN ? AND ? ORDER BY seq
+              FROM \(source) WHERE branch = ? AND seq BETWEEN ? AND ? \(filter) ORDER BY seq
               """,
-            arguments: [segment.owner, low, high])
+            arguments: StatementArguments([segment.owner, low, high] + arguments))
           while let row = try cursor.next() {
             let envelope = Envelope(
               seq: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), version: try row.decode(atIndex: 2),
@@ -732,31 +762,6 @@ public final class SQLiteStore: EventStore {
   private static func bytes(_ handle: OpaquePointer?, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
     guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
     return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-  }
-
-  public func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try wrap {
-      try queue.read { db in
-        var result = Set<Int>()
-        for segment in try Self.segments(db, branch) {
-          let high = min(upTo, segment.through)
-          guard segment.after < high else { continue }
-          let rows = try Row.fetchAll(
-            db,
-            // The planner prefers the primary key (a scan of the whole range); the
-            // partial index holds only retractions, so opening a large store stays fast.
-            sql: """
-              SELECT data FROM events INDEXED BY events_retractions
-              WHERE branch = ? AND seq > ? AND seq <= ? AND type = 'EventRetracted'
-              """,
-            arguments: [segment.owner, segment.after, high])
-          for row in rows {
-            if let seq = retractedSeq(inPayload: try row.decode(atIndex: 0)) { result.insert(seq) }
-          }
-        }
-        return result
-      }
-    }
   }
 
   public func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (

@@ -21,7 +21,7 @@ public enum StoreConformance {
     ("branches share history up to their fork point", branchesShareHistory),
     ("reads honour their ranges", readsHonourRanges),
     ("fold rows are the stored events", foldRowsAreTheStoredEvents),
-    ("retractions are found", retractionsAreFound),
+    ("reads by type keep only that type", readsByTypeKeepOnlyThatType),
     ("snapshots are a versioned cache", snapshotsAreAVersionedCache),
     ("sealed import keeps every hash", sealedImportKeepsEveryHash),
     ("sealed import refuses a broken chain", sealedImportRefusesABrokenChain),
@@ -225,7 +225,7 @@ public enum StoreConformance {
     try require(folded.count == 4 && folded == read, "fold hands out the events read hands out")
   }
 
-  static func retractionsAreFound(_ make: Make, _ reopen: Reopen) throws {
+  static func readsByTypeKeepOnlyThatType(_ make: Make, _ reopen: Reopen) throws {
     let store = try make()
     try store.append(pending(3), to: "main", expectedHead: 0)
     let retraction = Event.eventRetracted(seq: 2, reason: "wrong")
@@ -236,8 +236,24 @@ public enum StoreConformance {
           recordedAt: "2021-06-01T00:00:00.000Z", actor: "conformance", origin: "conformance",
           command: "retract @2 \"wrong\"", data: retraction.canonicalData)
       ], to: "main", expectedHead: 3)
-    try require(try store.retractions("main", upTo: 4) == [2], "a retraction names its target")
-    try require(try store.retractions("main", upTo: 3).isEmpty, "a retraction after the point does not count")
+    try store.append(pending(2, start: 10), to: "main", expectedHead: 4)
+    try store.createBranch("side", from: "main", at: 4)
+    try store.append(pending(1, start: 12), to: "side", expectedHead: 4)
+    func typed(_ branch: String, _ type: String, _ from: Int, _ to: Int) throws -> [Envelope] {
+      var found = [Envelope]()
+      try store.read(branch, type: type, from: from, to: to) { found.append($0) }
+      return found
+    }
+    let stored = try all(store, "main")
+    let retracted = try typed("main", retraction.type.rawValue, 1, 6)
+    try require(retracted == stored.filter { $0.seq == 4 }, "a read by type hands out the stored event whole")
+    try require(try typed("main", retraction.type.rawValue, 1, 3).isEmpty, "a read by type honours its range")
+    try require(try typed("side", retraction.type.rawValue, 1, 5).map(\.seq) == [4], "a branch reads its parent's")
+    let registered = stored[0].type
+    let others = try typed("main", registered, 2, 6)
+    try require(others == stored.filter { $0.type == registered && $0.seq >= 2 }, "a type with no index of its own")
+    try require(try typed("side", registered, 5, 5) == Array(try all(store, "side").suffix(1)), "a branch's own events")
+    try require(try typed("main", "NoSuchType", 1, 6).isEmpty, "an unknown type is no event")
   }
 
   static func snapshotsAreAVersionedCache(_ make: Make, _ reopen: Reopen) throws {

@@ -53,8 +53,10 @@ final class InterferingStore: EventStore {
   func recordedHeadBreak(of branch: String) throws(StoreError) -> ChainBreak? {
     try base.recordedHeadBreak(of: branch)
   }
-  func retractions(_ branch: String, upTo: Int) throws(StoreError) -> Set<Int> {
-    try base.retractions(branch, upTo: upTo)
+  func read(
+    _ branch: String, type: String, from: Int, to: Int, _ body: (Envelope) throws -> Void
+  ) throws(StoreError) {
+    try base.read(branch, type: type, from: from, to: to, body)
   }
   func loadSnapshot(_ branch: String, atOrBefore seq: Int, version: Int) throws(StoreError) -> (
     seq: Int, data: [UInt8]

@@ -160,7 +160,6 @@ struct RandomState {
     s.tally = cultureTally()
     s.retracted = Set(ints())
     s.forgotten = counts()
-    s.skip = Set(ints())
     return s
   }
 

@@ -46,12 +46,10 @@ import Testing
     // Statements about the log itself rather than the culture: the engine
     // carries them out.
     "EventRetracted": [
-      "EthosStore/MemoryStore.swift": "the store's index of retractions (SPEC §7)",
+      "EthosDomain/Rebuild.swift": "the fold cannot take an event back: a retraction folds again from a base",
       "EthosEngine/Session+Execute.swift": "marks a retracted event in `show` and `history`",
       "EthosEngine/Session+Queries.swift": "history links a retraction and its target",
-      "EthosEngine/Session+Scenarios.swift": "replay shows what a retraction undid",
       "EthosEngine/ExportCheck.swift": "import checks a retraction's target",
-      "EthosEngine/Projector.swift": "the fold cannot take an event back: a retraction refolds from a snapshot",
     ],
     "SubjectForgotten": ["EthosEngine/Session+Execute.swift": "destroys the party's key (SPEC §13)"],
     // Figures only the engine has: the anonymous statement text, the
