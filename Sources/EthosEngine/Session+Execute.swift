@@ -433,6 +433,17 @@ extension Session {
     if reopen { try openBatch() }
   }
 
+  /// Goes back to before `open`, which could not be stored, and stops the
+  /// scripts running: the store is unusable for now (exit code 3).
+  func stopWithout(_ open: Batch) {
+    batch = nil
+    state = open.startState
+    clock = open.startClock
+    failures = open.failuresBefore
+    storeFailed = true
+    stopRequested = true
+  }
+
   /// Decides a batch beaten by another writer again while the store keeps
   /// every other writer off the branch (PostgreSQL locks its head row), so
   /// it cannot be beaten twice: a writer that keeps appending no longer
@@ -465,12 +476,7 @@ extension Session {
       guard held else { return false }
     } catch {
       keyring.discardPending()
-      batch = nil
-      state = open.startState
-      clock = open.startClock
-      failures = open.failuresBefore
-      storeFailed = true
-      stopRequested = true
+      stopWithout(open)
       let storeError =
         (error as? StoreError) ?? StoreError(.io, (error as? EngineError)?.message ?? String(describing: error))
       throw .batchNotStored(storeError, from: open.entries.first?.origin)

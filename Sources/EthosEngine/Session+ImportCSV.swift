@@ -317,12 +317,7 @@ extension Session {
     guard case .failed(let earlier, _, let error) = commit.wait() else { return }
     keyring.discardPending()
     reloadKeys()
-    batch = nil
-    state = earlier.startState
-    clock = earlier.startClock
-    failures = earlier.failuresBefore
-    storeFailed = true
-    stopRequested = true
+    stopWithout(earlier)
     report(EngineError.batchNotStored(error, from: earlier.entries.first?.origin), .repl)
   }
 

@@ -456,13 +456,7 @@ public final class SQLiteStore: EventStore {
     let statement = try db.makeStatement(sql: "SELECT CAST(party AS TEXT), key FROM party_keys")
     let handle = statement.sqliteStatement
     defer { sqlite3_reset(handle) }
-    while true {
-      let code = sqlite3_step(handle)
-      if code == SQLITE_DONE { break }
-      guard code == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-      }
+    while try Self.step(handle, db) {
       guard let text = sqlite3_column_text(handle, 0) else { continue }
       let party = String(
         decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 0))), as: UTF8.self)
@@ -679,6 +673,18 @@ public final class SQLiteStore: EventStore {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
 
+  /// Steps a statement with SQLite's C API: `true` with a row to read,
+  /// `false` when there are no more.
+  static func step(_ handle: SQLiteStatement, _ db: Database) throws -> Bool {
+    let code = sqlite3_step(handle)
+    if code == SQLITE_DONE { return false }
+    guard code == SQLITE_ROW else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+    return true
+  }
+
   /// Inserts one sealed envelope with SQLite's C API: the per-event cost of
   /// GRDB's argument arrays is most of an insert's cost in a large batch.
   static func insert(_ envelope: Envelope, branch: String, with statement: Statement, db: Database) throws {
@@ -739,14 +745,7 @@ public final class SQLiteStore: EventStore {
           try statement.setArguments([segment.owner, low, high])
           let handle = statement.sqliteStatement
           defer { sqlite3_reset(handle) }
-          while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-              throw DatabaseError(
-                resultCode: ResultCode(rawValue: code),
-                message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+          while try Self.step(handle, db) {
             let row = FoldRow(
               seq: Int(sqlite3_column_int64(handle, 0)),
               occurredAt: Timestamp(seconds: sqlite3_column_int64(handle, 1)),
