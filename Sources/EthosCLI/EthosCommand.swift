@@ -127,7 +127,7 @@ struct Run: ParsableCommand {
     session.bail = bail
     session.echo = echo
     if statementTimings {
-      session.batching = false
+      session.writes.batching = false
       session.statementTimings = []
     }
     for file in files {

@@ -36,7 +36,7 @@ struct ExportCheck {
   /// holds must be the very same events; the first new one must follow the
   /// head; each new event must keep the rules the decider keeps.
   func run(path: String, from state: State) throws(EngineError) -> CheckedExport {
-    guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
+    guard var reader = LineReader(path: path, maxLength: Transfer.maxLine) else {
       throw .importUnreadable(name, String(cString: strerror(errno)))
     }
     var result = CheckedExport(state: state)
@@ -128,7 +128,7 @@ struct ExportCheck {
       types.append(event.type)
     }
     if let line = reader.overlongLine {
-      throw .importNotEnvelope(name, line: line, reason: "the line is longer than \(Session.maxExportLine) bytes")
+      throw .importNotEnvelope(name, line: line, reason: "the line is longer than \(Transfer.maxLine) bytes")
     }
     try compareOverlap()
     return result

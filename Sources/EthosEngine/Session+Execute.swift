@@ -24,7 +24,7 @@ extension Session {
     do {
       statement = try Parser.parse(line)
     } catch {
-      batch?.entries.append((Array(line.utf8), origin))
+      writes.note(Array(line.utf8), origin: origin)
       lastLineUnparsed = true
       report(EngineError(error.message, column: error.column), origin)
       return .failed
@@ -61,7 +61,7 @@ extension Session {
   public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
-      batch?.entries.append((bytes, origin))
+      writes.note(bytes, origin: origin)
       lastLineUnparsed = true
       report(.invalidUTF8, origin)
       return .failed
@@ -86,7 +86,7 @@ extension Session {
       try commitBatch()
     }
     // Whatever runs inside the open batch is re-run if the batch conflicts.
-    batch?.entries.append((Array(line.utf8), origin))
+    writes.note(Array(line.utf8), origin: origin)
     switch statement {
     case .write(let command):
       try write(command, line: line, origin: origin)
@@ -181,19 +181,19 @@ extension Session {
       if origin.isScript || !scripts.isEmpty { stopRequested = true }
       throw .store(refusal)
     }
-    if batch != nil {
+    if writes.isHolding {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
       let (stored, text) = try sealPersonal(events, line: line)
-      let pending = seal(stored, now: now, line: text, origin: origin)
-      batch?.events.append(contentsOf: pending)
+      let pending = stamp(stored, now: now, line: text, origin: origin)
+      writes.open?.events.append(contentsOf: pending)
       var seq = state.headSeq
       for (event, stored) in zip(events, stored) {
         seq += 1
         state.evolve(RecordedEvent(seq: seq, occurredAt: now, event: stored))
-        if confirmWrites { emitConfirmation(seq: seq, event: event) }
+        if writes.confirms { emitConfirmation(seq: seq, event: event) }
       }
-      if let count = batch?.entries.count, count >= batchSize { try commitBatch(reopen: true) }
+      if writes.isFull { try commitBatch(reopen: true) }
       return
     }
     try catchUp()
@@ -202,7 +202,7 @@ extension Session {
       let now = try self.now()
       let events = try decideEvents(command, now: now)
       let (stored, text) = try sealPersonal(events, line: line)
-      let pending = seal(stored, now: now, line: text, origin: origin)
+      let pending = stamp(stored, now: now, line: text, origin: origin)
       var keys = KeyChange(added: keyring.pending)
       if case .subjectForgotten(let id, _)? = events.first { keys.forgotten = [id] }
       do {
@@ -243,7 +243,7 @@ extension Session {
         var keys = KeyChange(added: keyring.pending)
         if case .subjectForgotten(let id, _)? = events.first { keys.forgotten = [id] }
         let envelopes = try store.append(
-          seal(stored, now: now, line: text, origin: origin), to: branch, expectedHead: state.headSeq, keys: keys)
+          stamp(stored, now: now, line: text, origin: origin), to: branch, expectedHead: state.headSeq, keys: keys)
         keyring.stored()
         for id in keys.forgotten { keyring.forget(id) }
         decided = (events, stored, envelopes, keys.forgotten.first)
@@ -292,32 +292,10 @@ extension Session {
     }
   }
 
-  func seal(_ events: [Event], now: Timestamp, line: String, origin: Origin) -> [PendingEvent] {
-    // A script stamps thousands of statements with the same business time and
-    // the same wall-clock millisecond: format each once.
-    let (wallTime, ms) = wall.now()
-    if timeTexts.recordedKey != (wallTime.seconds, ms) {
-      timeTexts.recordedKey = (wallTime.seconds, ms)
-      timeTexts.recorded = SystemClock.recordedAt(time: wallTime, milliseconds: ms)
-    }
-    if timeTexts.occurred != now {
-      timeTexts.occurred = now
-      timeTexts.occurredISO = now.iso
-    }
-    var command = line.trimmingSpaces
-    // A pulse answer is anonymous: the stored statement names the department
-    // only, even when it was typed with the employee's id.
-    if case .pulseRecorded(let dept?, let score)? = events.first {
-      // An imported answer keeps its row key (see ImportKeyMark).
-      let mark = ImportKeyMark.recorded(in: command).map { ImportKeyMark.marker + $0 } ?? ""
-      command = "pulse dept=\(dept) score=\(score)" + mark
-    }
-    let origin = origin.recorded
-    return events.map {
-      PendingEvent(
-        $0, occurredAt: now, occurredAtISO: timeTexts.occurredISO, recordedAt: timeTexts.recorded, actor: actor,
-        origin: origin, command: command)
-    }
+  /// Events stamped for the log at business time `now` and this wall-clock instant.
+  func stamp(_ events: [Event], now: Timestamp, line: String, origin: Origin) -> [PendingEvent] {
+    let (wallTime, milliseconds) = wall.now()
+    return writes.stamp(events, now: now, recorded: (wallTime, milliseconds), line: line, origin: origin)
   }
 
   /// Folds appended events (as stored: personal fields sealed) into the
@@ -328,7 +306,7 @@ extension Session {
       // Should the store fail to refold a retraction now, the state keeps its
       // mark and the next load from the store counts it.
       do { try projector.step(&state, recorded, on: branch, remembering: true) } catch {}
-      if confirmWrites { emitConfirmation(seq: envelope.seq, event: event) }
+      if writes.confirms { emitConfirmation(seq: envelope.seq, event: event) }
     }
     snapshotIfDue()
   }
@@ -375,11 +353,9 @@ extension Session {
 
   /// Starts holding script writes for one transaction.
   func openBatch() throws(EngineError) {
-    guard batch == nil else { return }
+    guard !writes.isHolding else { return }
     try catchUp()
-    batch = Batch(
-      startHead: state.headSeq, startState: state, startClock: clock, failuresBefore: failures,
-      storeFailedBefore: storeFailed)
+    writes.hold(from: state, clock: clock, failures: failures, storeFailed: storeFailed)
   }
 
   /// Commits the open batch, then prints what its statements said. On a
@@ -387,8 +363,8 @@ extension Session {
   /// the batch (writes, clock lines and failed lines alike, from the clock the
   /// batch started with) in its own transaction.
   func commitBatch(reopen: Bool = false) throws(EngineError) {
-    guard let open = batch else { return }
-    batch = nil
+    guard let open = writes.open else { return }
+    writes.open = nil
     if !open.events.isEmpty {
       do {
         try store.append(
@@ -397,17 +373,10 @@ extension Session {
       } catch {
         keyring.discardPending()
         guard case .conflict = error.code else {
-          state = open.startState
-          clock = open.startClock
-          failures = open.failuresBefore
-          storeFailed = true
-          stopRequested = true
+          stopWithout(open)
           throw .batchNotStored(error, from: open.entries.first?.origin)
         }
-        state = open.startState
-        clock = open.startClock
-        failures = open.failuresBefore
-        storeFailed = open.storeFailedBefore
+        rewind(to: open)
         reloadKeys()
         if try redecideHoldingHead(open) {
           if reopen { try openBatch() }
@@ -425,23 +394,35 @@ extension Session {
         return
       }
     }
-    for (isError, text) in open.output {
-      if isError { console.err(text) } else { console.out(text) }
-    }
-    console.flush()
+    printCommitted(open.output)
     snapshotIfDue()
     if reopen { try openBatch() }
+  }
+
+  /// Goes back to before `open`: its state, its clock and the failures
+  /// counted before it.
+  func rewind(to open: Batch) {
+    writes.open = nil
+    state = open.startState
+    clock = open.startClock
+    failures = open.failuresBefore
+    storeFailed = open.storeFailedBefore
   }
 
   /// Goes back to before `open`, which could not be stored, and stops the
   /// scripts running: the store is unusable for now (exit code 3).
   func stopWithout(_ open: Batch) {
-    batch = nil
-    state = open.startState
-    clock = open.startClock
-    failures = open.failuresBefore
+    rewind(to: open)
     storeFailed = true
     stopRequested = true
+  }
+
+  /// Prints what a committed transaction's lines said, in order.
+  func printCommitted(_ output: [(isError: Bool, text: String)]) {
+    for (isError, text) in output {
+      if isError { console.err(text) } else { console.out(text) }
+    }
+    console.flush()
   }
 
   /// Decides a batch beaten by another writer again while the store keeps
@@ -451,9 +432,9 @@ extension Session {
   /// `false` when the store cannot hold a branch: the caller re-runs the
   /// lines one by one, each retried on its own.
   func redecideHoldingHead(_ open: Batch) throws(EngineError) -> Bool {
-    let size = batchSize
-    batchSize = Int.max  // the whole batch commits at once, below
-    defer { batchSize = size }
+    let size = writes.batchSize
+    writes.batchSize = Int.max  // the whole batch commits at once, below
+    defer { writes.batchSize = size }
     var redecided: Batch?
     do {
       let held = try store.whileHoldingHead(of: branch) {
@@ -465,8 +446,8 @@ extension Session {
             break
           }
         }
-        redecided = batch
-        batch = nil
+        redecided = writes.open
+        writes.open = nil
         if let redecided, !redecided.events.isEmpty {
           try store.append(
             redecided.events, to: branch, expectedHead: redecided.startHead, keys: KeyChange(added: keyring.pending))
@@ -481,10 +462,7 @@ extension Session {
         (error as? StoreError) ?? StoreError(.io, (error as? EngineError)?.message ?? String(describing: error))
       throw .batchNotStored(storeError, from: open.entries.first?.origin)
     }
-    for (isError, text) in redecided?.output ?? [] {
-      if isError { console.err(text) } else { console.out(text) }
-    }
-    console.flush()
+    printCommitted(redecided?.output ?? [])
     snapshotIfDue()
     return true
   }

@@ -157,27 +157,27 @@ extension Session {
     var seen = done
     var index = PartyIndex(state: state, reveal: keyring.reveal)
     let savedClock = clock
-    let savedBatchSize = batchSize
-    let savedConfirm = confirmWrites
+    let savedBatchSize = writes.batchSize
+    let savedConfirm = writes.confirms
     let savedEcho = echo
     let savedInterval = snapshotInterval
     // The person typed `import-csv`: the statements it makes are not echoed
     // or confirmed one by one; the summary says what happened.
-    batchSize = Int.max
-    confirmWrites = false
+    writes.batchSize = Int.max
+    writes.confirms = false
     echo = false
     // One projection snapshot after the import, not one per batch.
     snapshotInterval = Int.max
     defer {
-      batchSize = savedBatchSize
-      confirmWrites = savedConfirm
+      writes.batchSize = savedBatchSize
+      writes.confirms = savedConfirm
       echo = savedEcho
       snapshotInterval = savedInterval
       snapshotIfDue()
     }
     let startState = state
     let startHead = state.headSeq
-    let commitEvery = importBatchLines
+    let commitEvery = writes.importBatchLines
     try openBatch()
     // The batch being appended on the second core while the next is decided.
     var inFlight: BackgroundCommit?
@@ -224,18 +224,17 @@ extension Session {
         // As the statement `clock T` would: recorded in the batch, so a
         // batch re-run after another writer got in first stamps the same times.
         // The row's statements are sealed at this time: formatted once for both.
-        if timeTexts.occurred != time {
-          timeTexts.occurred = time
-          timeTexts.occurredISO = time.iso
-        }
+        let iso = writes.iso(time)
         var clockLine = [UInt8]()
-        clockLine.reserveCapacity(6 + timeTexts.occurredISO.utf8.count)
+        clockLine.reserveCapacity(6 + iso.utf8.count)
         clockLine.append(contentsOf: "clock ".utf8)
-        clockLine.append(contentsOf: timeTexts.occurredISO.utf8)
-        batch?.entries.append((clockLine, origin))
+        clockLine.append(contentsOf: iso.utf8)
+        writes.note(clockLine, origin: origin)
         clock = .fixed(time)
       }
-      let before = (events: batch?.events.count ?? 0, entries: batch?.entries.count ?? 0, seq: state.headSeq)
+      let before = (
+        events: writes.open?.events.count ?? 0, entries: writes.open?.entries.count ?? 0, seq: state.headSeq
+      )
       var ok = true
       for (position, line) in lines.enumerated() {
         // Lines checked above run as parsed then; a row's one line is parsed here.
@@ -258,7 +257,7 @@ extension Session {
       run.summary.events += state.headSeq - before.seq
       seen.insert(mark)
       for (key, id) in learned { index.byKey[key.lowercased()] = id }
-      if !run.request.dryRun, let count = batch?.entries.count, count >= commitEvery {
+      if !run.request.dryRun, let count = writes.open?.entries.count, count >= commitEvery {
         progress.clear()
         try commitInBackground(&inFlight)
       }
@@ -278,12 +277,10 @@ extension Session {
   /// when the append lands). The batch before it is settled first.
   private func commitInBackground(_ inFlight: inout BackgroundCommit?) throws(EngineError) {
     try settle(&inFlight)
-    guard let open = batch, !open.events.isEmpty else { return }
+    guard let open = writes.open, !open.events.isEmpty else { return }
     let keys = KeyChange(added: keyring.pending)
     keyring.stored()
-    batch = Batch(
-      startHead: state.headSeq, startState: state, startClock: clock, failuresBefore: failures,
-      storeFailedBefore: storeFailed)
+    writes.hold(from: state, clock: clock, failures: failures, storeFailed: storeFailed)
     inFlight = BackgroundCommit(open, keys: keys, store: store, branch: branch)
   }
 
@@ -296,17 +293,15 @@ extension Session {
     inFlight = nil
     switch commit.wait() {
     case .stored(let output):
-      for (isError, text) in output {
-        if isError { console.err(text) } else { console.out(text) }
-      }
+      printCommitted(output)
     case .failed(var earlier, let keys, _):
-      if let open = batch {
+      if let open = writes.open {
         earlier.events += open.events
         earlier.entries += open.entries
         earlier.output += open.output
       }
       keyring.pend(keys.added)
-      batch = earlier
+      writes.open = earlier
       try commitBatch(reopen: true)
     }
   }
@@ -330,8 +325,8 @@ extension Session {
   /// `--dry-run`: prints what the batch said (errors), the figures the import
   /// would move, and drops the batch.
   private func discardDryRun(startState: State, startHead: Int, clock saved: ClockSetting) throws(EngineError) {
-    guard let open = batch else { return }
-    batch = nil
+    guard let open = writes.open else { return }
+    writes.open = nil
     for (isError, text) in open.output where isError { console.err(text) }
     let after = state
     let at = after.headTime
@@ -369,7 +364,7 @@ extension Session {
 
   /// Drops what the current row added to the open batch.
   private func rollback(to mark: (events: Int, entries: Int, seq: Int)) throws(EngineError) {
-    guard var open = batch else { return }
+    guard var open = writes.open else { return }
     if state.headSeq != mark.seq {
       var rebuilt = open.startState
       var seq = open.startHead
@@ -386,7 +381,7 @@ extension Session {
     }
     open.events.removeSubrange(mark.events...)
     open.entries.removeSubrange(mark.entries...)
-    batch = open
+    writes.open = open
   }
 
   /// The row keys already recorded on this branch.

@@ -13,34 +13,15 @@ extension Session {
     try catchUp()
     let fork = seq ?? state.headSeq
     guard fork >= 0, fork <= state.headSeq else { throw .noEvent(fork, head: state.headSeq) }
-    var depth = 0
-    do {
-      var line = try store.branch(branch)
-      while let parent = line?.parent, depth <= Session.maxBranchDepth {
-        depth += 1
-        line = try store.branch(parent)
-      }
-    } catch {
-      throw .store(error)
-    }
-    guard depth < Session.maxBranchDepth else {
-      throw .branchTooDeep(name, parent: branch, limit: Session.maxBranchDepth)
-    }
+    try Branches.checkDepth(forking: name, from: branch, in: store)
     do {
       try store.createBranch(name, from: branch, at: fork)
     } catch {
       throw .store(error)
     }
     let parent = branch
-    // A branch forked from the past stays in the past: its clock starts fixed
-    // at the fork point's time; with no from= it keeps the current clock.
-    var forkClock = clock
-    if let seq {
-      let envelope: Envelope?
-      do { envelope = try store.event(branch, seq: seq) } catch { throw .store(error) }
-      if let envelope { forkClock = .fixed(envelope.occurredAt) }
-    }
-    branchClocks[parent] = clock
+    let forkClock = try Branches.clock(forkedAt: seq, from: parent, current: clock, in: store)
+    branches.leave(parent, clock: clock)
     try switchTo(name)
     clock = forkClock
     emitText(Notice.branched(name, parent: parent, fork: fork))
@@ -52,8 +33,8 @@ extension Session {
   func switchBranch(_ name: String) throws(EngineError) {
     let previous = (branch, clock)
     try switchTo(name)
-    branchClocks[previous.0] = previous.1
-    clock = branchClocks[name] ?? .live
+    branches.leave(previous.0, clock: previous.1)
+    clock = branches.clock(of: name)
     emitText(Notice.switched(name, head: state.headSeq))
   }
 
@@ -110,76 +91,8 @@ extension Session {
     let rightDocument = try onBranch(right) { () throws(EngineError) in
       try document(query, state: state, asOfTime: nil)
     }
-    var leftFigures = IndicatorSnapshot()
-    leftFigures.addLeavesForCompare(of: leftDocument, prefix: query.name)
-    var rightFigures = IndicatorSnapshot()
-    rightFigures.addLeavesForCompare(of: rightDocument, prefix: query.name)
-    var rightValues = [String: JSON]()
-    for figure in rightFigures.figures { rightValues[figure.path] = figure.value }
-    var rows = [(path: String, left: JSON?, right: JSON?)]()
-    var seen = Set<String>()
-    for figure in leftFigures.figures {
-      seen.insert(figure.path)
-      rows.append((figure.path, figure.value, rightValues[figure.path]))
-    }
-    for figure in rightFigures.figures where !seen.contains(figure.path) {
-      rows.append((figure.path, nil, figure.value))
-    }
-    let differing = rows.filter { $0.left != $0.right }.map(\.path)
-    let result = JSON.object(
-      JSONObject([
-        ("query", .string(query.name)),
-        ("left", .object(JSONObject([("branch", .string(left)), ("document", leftDocument)]))),
-        ("right", .object(JSONObject([("branch", .string(right)), ("document", rightDocument)]))),
-        ("differences", .array(differing.map(JSON.string))),
-      ]))
-    // The query's name is the same on every row (and culture's rows are
-    // nearly all indicators): the table leaves it out.
-    func shortPath(_ path: String) -> String {
-      var path = Substring(path)
-      for prefix in [query.name + ".", "indicators."] where path.hasPrefix(prefix) {
-        path = path.dropFirst(prefix.count)
-      }
-      return String(path)
-    }
-    emitDocument(
-      result,
-      table: {
-        var table = [[query.name, left, right, "Δ"]]
-        for row in rows {
-          table.append([
-            shortPath(row.path), row.left.map { Renderer.cell($0) } ?? "", row.right.map { Renderer.cell($0) } ?? "",
-            Session.delta(row.left, row.right),
-          ])
-        }
-        // The values are cut before the names of the figures.
-        var lines = Renderer.fitTable(table, layout: layout, cuttable: [1, 2])
-        lines.append(
-          differing.isEmpty
-            ? Notice.noDifference(left, right) : Notice.differences(differing.count, of: rows.count))
-        return lines
-      },
-      csv: {
-        ["path," + Renderer.csvField(left) + "," + Renderer.csvField(right) + ",delta"]
-          + rows.map { row in
-            [
-              Renderer.csvField(row.path), Renderer.csvValue(row.left), Renderer.csvValue(row.right),
-              row.left?.number != nil && row.right?.number != nil
-                ? Renderer.csvField(Session.delta(row.left, row.right)) : "",
-            ].joined(separator: ",")
-          }
-      })
-  }
-
-  /// The change from `left` to `right`: signed for numbers (empty when equal), `≠` for other values that differ.
-  static func delta(_ left: JSON?, _ right: JSON?) -> String {
-    guard left != right else { return "" }
-    guard let a = left?.number, let b = right?.number else { return "≠" }
-    let difference = ((b - a) * 1000).rounded() / 1000
-    if difference == 0 { return "" }
-    var text = JSON.double(difference).compact
-    if case .int? = left, case .int? = right { text = String(Int(difference)) }
-    return difference > 0 ? "+" + text : text
+    let comparison = Comparison(query, left: (left, leftDocument), right: (right, rightDocument))
+    emitDocument(comparison.json, table: { comparison.table(layout: layout) }, csv: { comparison.csv })
   }
 
   // MARK: what-if
@@ -225,30 +138,5 @@ extension Session {
           + [Notice.nothingAppended(branch: branch, head: state.headSeq)]
       },
       csv: { ["path,before,after"] + changes.map(\.csvCells) })
-  }
-}
-
-extension IndicatorSnapshot {
-  /// Every scalar leaf of a query document, lists included by index, for
-  /// `compare` (which shows any query, not just the indicators).
-  mutating func addLeavesForCompare(of document: JSON, prefix: String) {
-    switch document {
-    case .object(let object):
-      for (key, value) in object.pairs { addLeavesForCompare(of: value, prefix: prefix + "." + key) }
-    case .array(let items) where items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
-      // List items are matched by id (or seq, or name), not by position: one
-      // more employee on a branch must not shift every row after it.
-      let keys = ["id", "seq", "name", "action", "deficiency"]
-      let key = keys.first { key in
-        let values = items.compactMap { $0[key].map(Renderer.plain) }
-        return values.count == items.count && Set(values).count == values.count
-      }
-      for (index, item) in items.enumerated() {
-        let step = key.flatMap { item[$0].map(Renderer.plain) } ?? String(index)
-        addLeavesForCompare(of: item, prefix: prefix + "." + step)
-      }
-    default:
-      figures.append(Figure(path: prefix, value: document))
-    }
   }
 }

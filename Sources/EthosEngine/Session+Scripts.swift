@@ -45,7 +45,7 @@ extension Session {
   func runLoop(_ reader: LineReader, name: String) throws(EngineError) -> Bool {
     var reader = reader
     var number = 0
-    let outer = batch == nil && batching
+    let outer = !writes.isHolding && writes.batching
     if outer { try openBatch() }
     var stopped = false
     // Lines from the top that were not statements at all: a file that starts
@@ -82,7 +82,7 @@ extension Session {
       if outcome == .failed, bail { stopRequested = true }
       if stopRequested { stopped = true }
       if stopped { break }
-      if batch == nil, outer { try openBatch() }
+      if !writes.isHolding, outer { try openBatch() }
     }
     // Commit here, not in a `defer` with `try?`: a failed commit is reported.
     if outer { try commitBatch() }

@@ -1,12 +1,6 @@
 import EthosDomain
 import EthosStore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension Session {
   // MARK: export
 
@@ -18,17 +12,7 @@ extension Session {
   @discardableResult
   public func exportTrail(keysPath: String? = nil) -> Bool {
     do throws(EngineError) {
-      if let keysPath {
-        let keys: PartyKeys
-        do { keys = try store.partyKeys() } catch { throw .store(error) }
-        try KeyFile.write(keys.keys, to: keysPath)
-      }
-      do {
-        let head = try store.head(of: branch).seq
-        try store.read(branch, from: 1, to: head) { envelope in emit(envelope.jsonLine, sealed: true) }
-      } catch {
-        throw .store(error)
-      }
+      try transfer.export(keysPath: keysPath) { emit($0, sealed: true) }
     } catch {
       report(error, .repl)
       console.flush()
@@ -66,88 +50,29 @@ extension Session {
     return true
   }
 
-  /// Two passes over the file, so that memory does not grow with it (SPEC
-  /// §7): the first checks every line (its form and hash, its place in the
-  /// branch's chain, the rules it must keep), the second appends the new
-  /// events in one transaction and makes sure they are the ones checked.
+  /// The transfer job on the current branch.
+  var transfer: Transfer { Transfer(store: store, branch: branch, keyring: keyring) }
+
+  /// Appends the new events of the export at `path` and says how many.
   func importEnvelopes(path: String, name: String, keys: (table: [String: [UInt8]], path: String)? = nil)
     throws(EngineError)
   {
     let head: Head
     do { head = try store.head(of: branch) } catch { throw .store(error) }
     try catchUp()
-    let checked = try ExportCheck(store: store, branch: branch, name: name, head: head).run(path: path, from: state)
-    guard checked.lines > 0 else {
+    switch try transfer.importEnvelopes(path: path, name: name, keys: keys, head: head, state: state) {
+    case .empty:
       emit(Notice.importEmpty(name))
-      return
-    }
-    if let refusal = checked.refusal { throw refusal }
-    guard let firstNew = checked.firstNew, let lastNew = checked.lastNew else {
-      try restoreKeys(keys, state: checked.state)
-      emit(Notice.importNothingNew(name, count: checked.lines, branch: branch))
-      return
-    }
-    try restoreKeys(keys, state: checked.state)
-    guard var reader = LineReader(path: path, maxLength: Session.maxExportLine) else {
-      throw .importUnreadable(name, String(cString: strerror(errno)))
-    }
-    var lastHash = head.hash
-    do {
-      try store.appendSealed(to: branch, expectedHead: head.seq) { () throws(StoreError) -> Envelope? in
-        while let bytes = reader.next() {
-          if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-          guard let text = String(validating: bytes, as: UTF8.self), let envelope = try? Envelope(jsonLine: text)
-          else { throw StoreError(.invalid, EngineError.importChanged(name).message) }
-          if envelope.seq <= head.seq { continue }
-          lastHash = envelope.hash
-          return envelope
-        }
-        // The chain's last hash pins every event before it: the same hash
-        // means the same events as were checked.
-        guard lastHash == checked.lastHash else { throw StoreError(.invalid, EngineError.importChanged(name).message) }
-        return nil
+    case .nothingNew(let lines):
+      emit(Notice.importNothingNew(name, count: lines, branch: branch))
+    case .appended(let count, let from, let to, let alreadyThere, let folded):
+      if let folded {
+        state = folded
+        snapshotIfDue()
+      } else {
+        state = try loadState(upTo: nil)
       }
-    } catch {
-      throw .store(error)
-    }
-    if checked.retracts {
-      state = try loadState(upTo: nil)
-    } else {
-      state = checked.state
-      snapshotIfDue()
-    }
-    emit(
-      Notice.imported(
-        lastNew.seq - firstNew.seq + 1, branch: branch, from: firstNew.seq, to: lastNew.seq,
-        alreadyThere: checked.lines - (lastNew.seq - firstNew.seq + 1)))
-  }
-
-  /// Stores the keys of a key file, and marks the parties the log forgot,
-  /// before the events go in: a key that does not open its party's sealed
-  /// name in `state` (the log with the import folded in) refuses the import.
-  func restoreKeys(_ keys: (table: [String: [UInt8]], path: String)?, state: State) throws(EngineError) {
-    var change = KeyChange(forgotten: state.forgotten.keys.sorted())
-    if let keys {
-      let check = Keyring(PartyKeys(keys: keys.table))
-      for party in keys.table.keys.sorted() where state.forgotten[party] == nil {
-        if let name = Session.partyName(party, in: state), Sealed.parse(name) != nil, !check.opens(name) {
-          throw .keyFileMismatch(keys.path, party: party)
-        }
-        change.added[party] = keys.table[party]
-      }
-    }
-    do {
-      let current = try store.partyKeys()
-      change.forgotten.removeAll { current.forgotten.contains($0) }
-      change.added = change.added.filter { current.keys[$0.key] != $0.value }
-      try store.changeKeys(change)
-      keyring.load(try store.partyKeys())
-    } catch {
-      throw .store(error)
+      emit(Notice.imported(count, branch: branch, from: from, to: to, alreadyThere: alreadyThere))
     }
   }
-
-  /// The longest line `import` reads: an envelope of the longest statement,
-  /// every character escaped, is far shorter.
-  static let maxExportLine = 1 << 18
 }

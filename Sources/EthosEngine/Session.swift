@@ -61,7 +61,6 @@ public final class Session {
   public var format: OutputFormat
   public var bail = false
   public var echo = false
-  public let actor: String
   public let wall: any WallClock
   /// The parties' data keys (SPEC §13): seals personal fields as they are
   /// written and shows them as documents are made.
@@ -74,30 +73,21 @@ public final class Session {
   public internal(set) var failures = 0
   /// Whether the last failure came from an unusable store (exit code 3).
   public internal(set) var storeFailed = false
-  /// Statements per transaction when running scripts.
-  public var batchSize = 1000
-  /// Lines per transaction of an `import-csv` (a row is two or three: its
-  /// clock and its statements). Each transaction is appended on the second
-  /// core while the next is decided, so a smaller one leaves less of the
-  /// last to wait for; each also copies the state it could roll back to.
-  public var importBatchLines = 16_000
-  /// Whether scripts group writes into transactions; off, each statement
-  /// commits alone as it does in the REPL.
-  public var batching = true
   /// When set, the wall time each script statement took, in seconds.
   public var statementTimings: [Double]?
   /// Items of a `history` rendered at a time when it is longer (it streams).
   public var historyChunk = 10_000
   /// Loads states and keeps projection snapshots: the time-travel job.
   var projector: Projector
+  /// Stamps writes and holds a script's until they commit: the writes job.
+  public var writes: Writes
+  /// Who records the events (`--actor`).
+  public var actor: String { writes.actor }
   /// Events folded or appended between projection snapshots (SPEC §7).
   public var snapshotInterval: Int {
     get { projector.interval }
     set { projector.interval = newValue }
   }
-  /// Whether writes print their confirmation line (`import-csv` prints a
-  /// summary instead of one line per event).
-  var confirmWrites = true
   /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
   public var color = false
   /// The width tables must fit: the terminal's, `nil` off a terminal (SPEC §6).
@@ -113,8 +103,8 @@ public final class Session {
   public var prettyJSON = false
   /// Every `expect` run so far, for the summary and `--junit` (SPEC §6).
   public internal(set) var expectResults: [ExpectResult] = []
-  /// The clock each branch had when this session last left it (SPEC §3.2).
-  var branchClocks: [String: ClockSetting] = [:]
+  /// The clock each branch had when this session last left it: the branches job.
+  var branches = Branches()
   /// The column of the last error the parser located, for the REPL's caret.
   public internal(set) var lastErrorColumn: Int?
   /// How often a script line is decided again after another writer got in
@@ -122,17 +112,11 @@ public final class Session {
   static let scriptConflictAttempts = 100
   /// Scripts being run, innermost last: the scripts job.
   var scripts = ScriptStack()
-  /// How many branches deep a line of what-ifs may go: each read of a branch
-  /// walks its parents, so a chain hundreds deep made every query crawl.
-  static let maxBranchDepth = 50
   /// Lines from the top of a file that are not statements after which it is
   /// taken for something other than a script.
   static let unparsedLinesBeforeGivingUp = 3
   /// Whether the last line executed was not a statement (it did not parse).
   var lastLineUnparsed = false
-  var batch: Batch?
-  /// The last times formatted for sealing (see `seal`).
-  var timeTexts = TimeTexts()
   /// Set when `bail` stops a nested script, so every enclosing script stops too.
   var stopRequested = false
   /// Reads one line at an interactive terminal, showing the prompt given;
@@ -154,7 +138,7 @@ public final class Session {
       throw EngineError.store(error)
     }
     self.branch = branch
-    self.actor = actor
+    self.writes = Writes(actor: actor)
     self.wall = wall
     self.console = console
     self.format = format
@@ -182,14 +166,14 @@ public final class Session {
 
   /// Snapshots the current state when enough events came in since the last one.
   func snapshotIfDue() {
-    guard batch == nil else { return }
+    guard !writes.isHolding else { return }
     projector.saveIfMoved(state, on: branch, by: projector.interval)
   }
 
   /// Snapshots the current state if it moved since the last snapshot: call on
   /// a clean exit so the next open folds nothing.
   public func checkpoint() {
-    guard batch == nil else { return }
+    guard !writes.isHolding else { return }
     projector.saveIfMoved(state, on: branch, by: 1)
   }
 
@@ -204,7 +188,7 @@ public final class Session {
   /// statement. A store that cannot be read now is left to the statement
   /// itself to report.
   public func catchUpAndAnnounce() {
-    guard batch == nil else { return }
+    guard !writes.isHolding else { return }
     let before = state.headSeq
     guard (try? catchUp()) != nil, state.headSeq > before else { return }
     // Actors come from the log, which any import may have filled: shown safe.
@@ -246,19 +230,11 @@ public final class Session {
     // field in any other line (a replay step, a notice). JSON lines are
     // documents, revealed before they were encoded; an export stays sealed.
     let line = format == .json || sealed ? line : keyring.reveal(line)
-    if batch != nil {
-      batch?.output.append((false, line))
-    } else {
-      console.out(line)
-    }
+    if !writes.withhold(line, isError: false) { console.out(line) }
   }
 
   func emitError(_ line: String) {
-    if batch != nil {
-      batch?.output.append((true, line))
-    } else {
-      console.err(line)
-    }
+    if !writes.withhold(line, isError: true) { console.err(line) }
   }
 
   /// How tables are laid out now.
@@ -301,27 +277,4 @@ public struct ExpectResult: Sendable, Equatable {
   public var failure: String?
 
   public var passed: Bool { failure == nil }
-}
-
-/// Writes of a script held in memory until their transaction commits: no
-/// line is reported done before it is durable (SPEC §7).
-struct Batch {
-  var startHead: Int
-  var startState: State
-  var startClock: ClockSetting
-  var events: [PendingEvent] = []
-  /// Every line run while the batch was open, in order, as read.
-  var entries: [(bytes: [UInt8], origin: Origin)] = []
-  var output: [(isError: Bool, text: String)] = []
-  /// The session's failure count before the batch, restored if it is re-run.
-  var failuresBefore: Int
-  var storeFailedBefore: Bool
-}
-
-/// Formatted times reused while they stay the same.
-struct TimeTexts {
-  var recordedKey: (Int64, Int) = (Int64.min, 0)
-  var recorded = ""
-  var occurred = Timestamp(seconds: Int64.min)
-  var occurredISO = ""
 }

@@ -180,7 +180,7 @@ final class InterferingStore: EventStore {
   func importBeatenMidwayLandsEveryRowOnce(_ backend: StoreKind, _ plan: (lines: Int, beatenAt: Int)) throws {
     let (mine, other, gate) = try ConflictTests.writers(backend)
     let path = try Self.responses()
-    mine.session.importBatchLines = plan.lines
+    mine.session.writes.importBatchLines = plan.lines
     gate.interference =
       Array(repeating: {}, count: plan.beatenAt - 1) + [
         { _ = other.run("clock 2021-01-05T09:00", "hire zed \"Zed\" dept=support") }

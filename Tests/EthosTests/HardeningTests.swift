@@ -76,7 +76,7 @@ import Testing
     let dir = try EthosProcess.temporaryDirectory()
     let store = try SQLiteStore(path: dir + "/store.sqlite")
     let h = try Harness(store: store)
-    h.session.batchSize = 100
+    h.session.writes.batchSize = 100
     h.run("clock 2021-03-01", "hire ana \"Ana\"", "customer acme \"Acme\"")
     let pages = try store.queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
     _ = try store.queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages + 40)") }

@@ -55,7 +55,7 @@ import Testing
     // Figures only the engine has: the anonymous statement text, the
     // baseline an indicator had when a deficiency was identified.
     "PulseRecorded": [
-      "EthosEngine/Session+Execute.swift": "stores the statement without the employee (anonymous)",
+      "EthosEngine/Writes.swift": "stores the statement without the employee (anonymous)",
       "EthosEngine/Session+Queries.swift": "shows a version 1 answer without its employee",
     ],
     "DeficiencyIdentified": ["EthosEngine/Session+Execute.swift": "measures the area's baseline"],
