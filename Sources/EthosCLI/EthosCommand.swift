@@ -124,8 +124,8 @@ struct Run: ParsableCommand {
 
   func run() throws {
     let session = try options.openSession(format: format)
-    session.bail = bail
-    session.echo = echo
+    session.settings.bail = bail
+    session.settings.echo = echo
     if statementTimings {
       session.writes.batching = false
       session.statementTimings = []
@@ -192,7 +192,7 @@ struct QueryCommand: ParsableCommand {
   func run() throws {
     let format = self.format ?? (Environment.stdoutIsTerminal ? .table : .json)
     let session = try options.openSession(format: format, mustExist: true)
-    session.prettyJSON = Environment.stdoutIsTerminal
+    session.settings.prettyJSON = Environment.stdoutIsTerminal
     var line = statement
     if let asOf { line = "as of \(asOf) \(statement)" }
     let parsed: Statement?

@@ -91,8 +91,8 @@ struct StoreOptions: ParsableArguments {
       let session = try Session(
         store: store, branch: branch, actor: actorName, wall: Environment.wallClock, console: console, format: format)
       session.sealsPersonalData = Environment.sealsPersonalData
-      session.color = Environment.stdoutIsTerminal && Environment.get("NO_COLOR") == nil
-      session.width = REPL.terminalWidth(1)
+      session.settings.color = Environment.stdoutIsTerminal && Environment.get("NO_COLOR") == nil
+      session.settings.width = REPL.terminalWidth(1)
       return session
     } catch {
       if !existed { removeCreatedStore() }

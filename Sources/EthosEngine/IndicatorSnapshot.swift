@@ -92,7 +92,7 @@ extension Session {
   /// replay, diff, what-if, compare) in the current format.
   func emitDocument(_ document: JSON, table: () -> [String], csv: () -> [String]) {
     let lines: [String]
-    switch format {
+    switch settings.format {
     case .json: lines = jsonLines(keyring.reveal(document))
     case .csv: lines = csv().map(keyring.reveal)
     case .table: lines = Renderer.fit(table().map(keyring.reveal), layout: layout)

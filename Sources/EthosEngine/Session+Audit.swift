@@ -27,8 +27,8 @@ extension Session {
       throw .replayBackwards(from: first, to: last)
     }
     // Only the table streams event by event; json and csv print one document at the end.
-    let stepping = step && format == .table
-    if format == .table { emit(Notice.replayHeader(branch: branch, from: first, to: last)) }
+    let stepping = step && settings.format == .table
+    if settings.format == .table { emit(Notice.replayHeader(branch: branch, from: first, to: last)) }
     var items = [JSON]()
     var csvRows = ["seq,type,path,before,after"]
     var current = try loadState(upTo: first - 1)
@@ -46,7 +46,7 @@ extension Session {
         do { try projector.step(&current, recorded, on: branch, remembering: true) } catch { throw .store(error) }
         let changes = before.changes(to: try indicators(of: current, asOfTime: nil))
         let retracted = state.retracted.contains(envelope.seq)
-        switch format {
+        switch settings.format {
         case .table:
           let line =
             "@\(envelope.seq) \(envelope.occurredAt.short) \(envelope.type) \(event.summary)"
@@ -76,7 +76,7 @@ extension Session {
       }
       seq = end + 1
     }
-    switch format {
+    switch settings.format {
     case .table: break
     case .json:
       let document = JSON.object(

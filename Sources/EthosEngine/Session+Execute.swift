@@ -9,7 +9,7 @@ extension Session {
   /// console as one `error:` line and counted.
   @discardableResult
   public func execute(_ line: String, origin: Origin = .repl) -> Outcome {
-    guard timing else { return executeUntimed(line, origin: origin) }
+    guard settings.timing else { return executeUntimed(line, origin: origin) }
     let started = Session.monotonicSeconds()
     let outcome = executeUntimed(line, origin: origin)
     if outcome != .quit, !line.trimmingSpaces.isEmpty {
@@ -19,7 +19,7 @@ extension Session {
   }
 
   private func executeUntimed(_ line: String, origin: Origin) -> Outcome {
-    if echo { emitEcho(line) }
+    if settings.echo { emitEcho(line) }
     let statement: Statement?
     do {
       statement = try Parser.parse(line)
@@ -36,11 +36,11 @@ extension Session {
   /// returned) exactly as ``execute(_:origin:)`` runs it, without parsing it
   /// again: an import checks a row's lines before running any of them.
   func execute(_ statement: Statement?, line: String, origin: Origin) -> Outcome {
-    guard timing || echo else { return runParsed(statement, line: line, origin: origin) }
+    guard settings.timing || settings.echo else { return runParsed(statement, line: line, origin: origin) }
     let started = Session.monotonicSeconds()
-    if echo { emitEcho(line) }
+    if settings.echo { emitEcho(line) }
     let outcome = runParsed(statement, line: line, origin: origin)
-    if timing, outcome != .quit, !line.trimmingSpaces.isEmpty {
+    if settings.timing, outcome != .quit, !line.trimmingSpaces.isEmpty {
       emitError(Notice.timing(seconds: Session.monotonicSeconds() - started))
     }
     return outcome
@@ -60,7 +60,7 @@ extension Session {
   @discardableResult
   public func execute(bytes: [UInt8], origin: Origin) -> Outcome {
     guard let line = String(validating: bytes, as: UTF8.self) else {
-      if echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
+      if settings.echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
       writes.note(bytes, origin: origin)
       lastLineUnparsed = true
       report(.invalidUTF8, origin)
@@ -121,17 +121,9 @@ extension Session {
         throw error
       }
       expectResults.append(ExpectResult(location: origin.recorded, file: file, statement: text, failure: nil))
-      if echo { emitText(Notice.expectPassed(origin.recorded, text)) }
+      if settings.echo { emitText(Notice.expectPassed(origin.recorded, text)) }
     case .set(let setting):
-      switch setting {
-      case .format(let format): self.format = format
-      case .bail(let on): bail = on
-      case .echo(let on): echo = on
-      case .expanded(let mode): expanded = mode
-      case .pager(let on): pager = on
-      case .timing(let on): timing = on
-      case .list: listSettings()
-      }
+      if !settings.apply(setting) { listSettings() }
     case .source(let path):
       try source(path, from: origin)
     case .importCSV(let request):
@@ -141,8 +133,8 @@ extension Session {
         // On a terminal, long lines wrap under their text, not at column 0.
         let lead = line.prefix { $0 == " " }.count
         for part in Renderer.wrap(
-          line, width: format == .table ? width : nil, indent: String(repeating: " ", count: lead + 4))
-        {
+          line, width: settings.format == .table ? settings.width : nil, indent: String(repeating: " ", count: lead + 4)
+        ) {
           emitText(part)
         }
       }
@@ -317,10 +309,10 @@ extension Session {
 
   /// A write's confirmation line; in `json` format `{"seq", "type", "summary"}` (SPEC §6).
   func emitConfirmation(seq: Int, event: Event) {
-    guard format == .json else {
+    guard settings.format == .json else {
       // On a terminal a long summary is cut rather than wrapped.
       let line = confirmation(seq: seq, event: event)
-      return emit(width.map { DisplayWidth.cut(line, to: $0) } ?? line)
+      return emit(settings.width.map { DisplayWidth.cut(line, to: $0) } ?? line)
     }
     emit(
       JSON.object(
@@ -330,7 +322,7 @@ extension Session {
 
   /// `--echo`: the statement before its result (`{"echo": …}` in `json` format).
   func emitEcho(_ line: String) {
-    if format == .json {
+    if settings.format == .json {
       emit(JSON.object(JSONObject([("echo", .string(line))])).compact)
     } else {
       emit("> " + line)
@@ -339,14 +331,11 @@ extension Session {
 
   /// Bare `set`: every setting and its value.
   func listSettings() {
-    let settings: [(String, String)] = [
-      ("format", format.rawValue), ("bail", bail ? "on" : "off"), ("echo", echo ? "on" : "off"),
-      ("expanded", expanded.rawValue), ("pager", pager ? "on" : "off"), ("timing", timing ? "on" : "off"),
-    ]
-    let document = JSON.object(JSONObject(settings.map { ($0.0, JSON.string($0.1)) }))
+    let listed = settings.listed
+    let document = JSON.object(JSONObject(listed.map { ($0.name, JSON.string($0.value)) }))
     emitDocument(
-      document, table: { Renderer.align(settings.map { [$0.0, $0.1] }, separator: "  ") },
-      csv: { ["setting,value"] + settings.map { "\($0.0),\($0.1)" } })
+      document, table: { Renderer.align(listed.map { [$0.name, $0.value] }, separator: "  ") },
+      csv: { ["setting,value"] + listed.map { "\($0.name),\($0.value)" } })
   }
 
   // MARK: batches
@@ -385,7 +374,7 @@ extension Session {
         try catchUp()
         for entry in open.entries {
           let outcome = execute(bytes: entry.bytes, origin: entry.origin)
-          if outcome == .failed, bail {
+          if outcome == .failed, settings.bail {
             stopRequested = true
             break
           }
@@ -441,7 +430,7 @@ extension Session {
         try catchUp()
         try openBatch()
         for entry in open.entries {
-          if execute(bytes: entry.bytes, origin: entry.origin) == .failed, bail {
+          if execute(bytes: entry.bytes, origin: entry.origin) == .failed, settings.bail {
             stopRequested = true
             break
           }
@@ -474,7 +463,7 @@ extension Session {
     case .show:
       let time = try now()
       let live = clock == .live
-      if format == .json {
+      if settings.format == .json {
         emit(JSON.object(JSONObject([("clock", .string(time.iso)), ("live", .bool(live))])).compact)
       } else {
         emit(live ? "\(time.iso) (live)" : "\(time.iso)")

@@ -159,19 +159,19 @@ extension Session {
     let savedClock = clock
     let savedBatchSize = writes.batchSize
     let savedConfirm = writes.confirms
-    let savedEcho = echo
+    let savedEcho = settings.echo
     let savedInterval = snapshotInterval
     // The person typed `import-csv`: the statements it makes are not echoed
     // or confirmed one by one; the summary says what happened.
     writes.batchSize = Int.max
     writes.confirms = false
-    echo = false
+    settings.echo = false
     // One projection snapshot after the import, not one per batch.
     snapshotInterval = Int.max
     defer {
       writes.batchSize = savedBatchSize
       writes.confirms = savedConfirm
-      echo = savedEcho
+      settings.echo = savedEcho
       snapshotInterval = savedInterval
       snapshotIfDue()
     }

@@ -334,7 +334,7 @@ extension Session {
     var first = true
     // Compact JSON (JSON Lines, for a program) is one line: written a chunk
     // of items at a time, ended once.
-    let oneLine = format == .json && !prettyJSON
+    let oneLine = settings.format == .json && !settings.prettyJSON
     func flush(last: Bool) {
       if oneLine {
         var text = first ? "{\"count\":\(count),\"items\":[" : ","
@@ -346,8 +346,8 @@ extension Session {
         return
       }
       let document = JSON.object(JSONObject([("count", .int(count)), ("items", .array(chunk))]))
-      var lines = Renderer.render(document, query: query, format: format, color: color)[...]
-      switch format {
+      var lines = Renderer.render(document, query: query, format: settings.format, color: settings.color)[...]
+      switch settings.format {
       case .json:
         // `{`, `"count": N,`, `"items": [` … `]`, `}`: items continue across chunks.
         if !first { lines = lines.dropFirst(3) }

@@ -79,7 +79,7 @@ extension Session {
         }
       }
       if outcome == .quit { stopped = true }
-      if outcome == .failed, bail { stopRequested = true }
+      if outcome == .failed, settings.bail { stopRequested = true }
       if stopRequested { stopped = true }
       if stopped { break }
       if !writes.isHolding, outer { try openBatch() }

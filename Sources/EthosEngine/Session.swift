@@ -58,9 +58,8 @@ public final class Session {
   public internal(set) var branch: String
   public internal(set) var state: State
   public var clock: ClockSetting = .live
-  public var format: OutputFormat
-  public var bail = false
-  public var echo = false
+  /// The `set` options and what the terminal allows.
+  public var settings: Settings
   public let wall: any WallClock
   /// The parties' data keys (SPEC §13): seals personal fields as they are
   /// written and shows them as documents are made.
@@ -88,19 +87,6 @@ public final class Session {
     get { projector.interval }
     set { projector.interval = newValue }
   }
-  /// Whether table output may use ANSI colour (a terminal, and no `NO_COLOR`).
-  public var color = false
-  /// The width tables must fit: the terminal's, `nil` off a terminal (SPEC §6).
-  public var width: Int?
-  /// `set expanded on|off|auto`.
-  public var expanded: Expanded = .auto
-  /// `set pager on|off`: the REPL pages output taller than the screen.
-  public var pager = true
-  /// `set timing on|off`: how long each statement took, on stderr.
-  public var timing = false
-  /// JSON spread over lines for a person (the REPL); else one compact
-  /// document per line, so a run's output is JSON Lines (SPEC §6).
-  public var prettyJSON = false
   /// Every `expect` run so far, for the summary and `--junit` (SPEC §6).
   public internal(set) var expectResults: [ExpectResult] = []
   /// The clock each branch had when this session last left it: the branches job.
@@ -141,7 +127,7 @@ public final class Session {
     self.writes = Writes(actor: actor)
     self.wall = wall
     self.console = console
-    self.format = format
+    self.settings = Settings(format: format)
     self.state = State()
     do {
       _ = try store.head(of: branch)
@@ -229,7 +215,7 @@ public final class Session {
     // Documents are shown before they are laid out; this catches a sealed
     // field in any other line (a replay step, a notice). JSON lines are
     // documents, revealed before they were encoded; an export stays sealed.
-    let line = format == .json || sealed ? line : keyring.reveal(line)
+    let line = settings.format == .json || sealed ? line : keyring.reveal(line)
     if !writes.withhold(line, isError: false) { console.out(line) }
   }
 
@@ -238,12 +224,13 @@ public final class Session {
   }
 
   /// How tables are laid out now.
-  public var layout: Layout { Layout(width: width, expanded: expanded) }
+  public var layout: Layout { settings.layout }
 
   /// Renders a query document in the current format.
   func render(_ document: JSON, query: Query) {
     for line in Renderer.render(
-      document, query: query, format: format, color: color, layout: layout, pretty: prettyJSON)
+      document, query: query, format: settings.format, color: settings.color, layout: layout,
+      pretty: settings.prettyJSON)
     {
       emit(line)
     }
@@ -253,7 +240,7 @@ public final class Session {
   /// format an object `{"message": …}`, so every line of a run stays JSON.
   func emitText(_ line: String) {
     let line = keyring.reveal(line)
-    if format == .json {
+    if settings.format == .json {
       emit(JSON.object(JSONObject([("message", .string(line))])).compact)
     } else {
       emit(line)
@@ -262,7 +249,7 @@ public final class Session {
 
   /// A document's lines in `json` format: pretty for a person, else one line.
   func jsonLines(_ document: JSON) -> [String] {
-    prettyJSON
+    settings.prettyJSON
       ? document.pretty.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : [document.compact]
   }
 }

@@ -27,7 +27,7 @@ public enum REPL {
   /// failed, else 0: a statement that fails in a REPL is reported and
   /// forgotten, it does not make the whole session fail.
   public static func run(_ session: Session, version: String = "", createdStore: Bool = false) -> Int32 {
-    session.prettyJSON = true
+    session.settings.prettyJSON = true
     let editor = LineEditor(session: session, historyPath: historyPath())
     editor.banner(version: version, createdStore: createdStore)
     editor.loop()
@@ -241,7 +241,7 @@ final class LineEditor {
       guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
       remember(bytes)
       interruptPressed.store(false, ordering: .relaxed)
-      session.width = REPL.terminalWidth()
+      session.settings.width = REPL.terminalWidth()
       // Others' events since the last statement, in one line (SPEC §8).
       session.catchUpAndAnnounce()
       session.console.flush()
@@ -270,7 +270,7 @@ final class LineEditor {
   /// Runs one statement; output taller than the screen goes through the
   /// pager (SPEC §8) unless `set pager off` or standard output is no terminal.
   private func runPaged(_ bytes: [UInt8]) -> Outcome {
-    guard session.pager, isatty(1) == 1, let console = session.console as? StandardConsole,
+    guard session.settings.pager, isatty(1) == 1, let console = session.console as? StandardConsole,
       let command = REPL.pagerCommand()
     else {
       let outcome = session.execute(bytes: bytes, origin: .repl)

@@ -44,9 +44,9 @@ public final class Harness {
   /// The JSON document of a query.
   public func json(_ query: String) throws -> JSON {
     console.reset()
-    let format = session.format
-    session.format = .json
-    defer { session.format = format }
+    let format = session.settings.format
+    session.settings.format = .json
+    defer { session.settings.format = format }
     session.execute(query)
     guard console.errLines.isEmpty else { throw HarnessError(message: console.errLines.joined(separator: "\n")) }
     return try JSON.parse(console.outLines.joined(separator: "\n"))

@@ -43,7 +43,7 @@ public enum Transcripts {
     let console = CapturingConsole()
     let session = try Session(
       store: store, actor: "trainer", wall: FixedClock(Harness.frozenNow), console: console, random: SeededKeys())
-    session.echo = true
+    session.settings.echo = true
     session.runScript(path: root + "/Snapshots/" + name, displayName: name)
     return console.text
   }

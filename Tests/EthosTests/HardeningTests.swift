@@ -522,7 +522,7 @@ import Testing
     let h = try Harness()
     h.run("hire ana \"A\u{2028}B\u{2029}C\"")
     #expect(h.console.errLines.isEmpty, "\(h.console.errLines)")
-    h.session.format = .json
+    h.session.settings.format = .json
     let out = h.run("employees")
     #expect(out.contains(#"A\u2028B\u2029C"#), "\(out)")
     #expect(!out.unicodeScalars.contains("\u{2028}"))
@@ -602,10 +602,10 @@ import Testing
     let whole = try Harness(store: store)
     whole.run("clock 2021-03-01", "hire ana \"Ana\"", "customer acme \"Acme\"")
     for i in 0..<47 { whole.run("log ana with acme outcome=+1 \"n\(i % 3 == 0 ? "x" : "")\"") }
-    whole.session.format = format
+    whole.session.settings.format = format
     let expected = whole.run("history")
     let streamed = try Harness(store: store)
-    streamed.session.format = format
+    streamed.session.settings.format = format
     streamed.session.historyChunk = 7
     let got = streamed.run("history")
     if format == .table {

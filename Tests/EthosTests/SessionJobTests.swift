@@ -102,6 +102,18 @@ import Testing
     #expect(try Branches.clock(forkedAt: nil, from: "main", current: .fixed(later), in: store) == .fixed(later))
   }
 
+  // MARK: settings
+
+  @Test func setChangesOneOptionAndBareSetListsThemAll() {
+    var settings = Settings()
+    let applied = [.format(.csv), .bail(true), .expanded(.on), .list].map { settings.apply($0) }
+    #expect(applied == [true, true, true, false])
+    #expect(settings.listed.map(\.name) == ["format", "bail", "echo", "expanded", "pager", "timing"])
+    #expect(settings.listed.map(\.value) == ["csv", "on", "off", "on", "on", "off"])
+    settings.width = 10
+    #expect(settings.layout == Layout(width: 20, expanded: .on))
+  }
+
   // MARK: compare
 
   @Test func comparisonMatchesListItemsByIdNotPosition() {

@@ -29,7 +29,7 @@ enum Wide {
   static func harness(width: Int?) throws -> Harness {
     let h = try Harness()
     h.script(script)
-    h.session.width = width
+    h.session.settings.width = width
     return h
   }
 }
@@ -87,7 +87,7 @@ enum Wide {
     #expect(out.contains("\nname        李雷\n"))
     #expect(out.contains("\ntrained     —\n"))
     // Wide enough, the same query is a table.
-    h.session.width = 200
+    h.session.settings.width = 200
     #expect(h.run("employees").hasPrefix("id   name"))
   }
 
@@ -98,7 +98,7 @@ enum Wide {
     #expect(table.hasPrefix("seq  "))
     #expect(table.contains("…"))
     for line in h.console.outLines { #expect(DisplayWidth.of(line) <= 60) }
-    h.session.width = nil
+    h.session.settings.width = nil
     h.run("set expanded on")
     let blocks = h.run("customers")
     #expect(blocks.hasPrefix("─[ 1 ]"))
@@ -132,14 +132,14 @@ enum Wide {
     var lines = ["clock 2019-01-01", "hire ana \"Ana\"", "customer acme \"Acme\""]
     for index in 0..<40 { lines += ["clock +30d", "log ana with acme outcome=\(index % 5 - 2)"] }
     h.script(lines.joined(separator: "\n"))
-    h.session.width = 60
+    h.session.settings.width = 60
     h.run("trend matrix.balance by=day")
     let spark = try #require(h.console.outLines.last)
     #expect(spark.contains("▁") || spark.contains("▄"))
     #expect(DisplayWidth.of(spark) <= 60, "\(spark)")
     #expect(h.console.outLines.count > 1000)
     // Off a terminal the sparkline keeps to 80 columns.
-    h.session.width = nil
+    h.session.settings.width = nil
     h.run("trend matrix.balance by=day")
     #expect(DisplayWidth.of(try #require(h.console.outLines.last)) <= 80)
   }
