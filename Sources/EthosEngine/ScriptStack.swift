@@ -16,6 +16,12 @@ struct ScriptStack {
   }
 
   private(set) var frames: [Frame] = []
+  /// Set when `bail` (or a store that cannot follow) stops a script, so
+  /// every enclosing script stops too.
+  var stopRequested = false
+  /// Whether the last line run was not a statement (it did not parse): a
+  /// file that starts with several such lines is not a script.
+  var lastLineUnparsed = false
 
   /// How deep `source` may nest (SPEC §7): each level holds a file open
   /// and a stack frame, and 2,000 levels overflowed the stack.

@@ -25,7 +25,7 @@ extension Session {
       statement = try Parser.parse(line)
     } catch {
       writes.note(Array(line.utf8), origin: origin)
-      lastLineUnparsed = true
+      scripts.lastLineUnparsed = true
       report(EngineError(error.message, column: error.column), origin)
       return .failed
     }
@@ -62,7 +62,7 @@ extension Session {
     guard let line = String(validating: bytes, as: UTF8.self) else {
       if settings.echo { emitEcho(String(decoding: bytes, as: UTF8.self)) }
       writes.note(bytes, origin: origin)
-      lastLineUnparsed = true
+      scripts.lastLineUnparsed = true
       report(.invalidUTF8, origin)
       return .failed
     }
@@ -170,7 +170,7 @@ extension Session {
     if let refusal = store.writeRefusal {
       // Every later write of a script would meet the same refusal, and be
       // decided against a state missing this one: the script stops here.
-      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+      if origin.isScript || !scripts.isEmpty { scripts.stopRequested = true }
       throw .store(refusal)
     }
     if writes.isHolding {
@@ -375,7 +375,7 @@ extension Session {
         for entry in open.entries {
           let outcome = execute(bytes: entry.bytes, origin: entry.origin)
           if outcome == .failed, settings.bail {
-            stopRequested = true
+            scripts.stopRequested = true
             break
           }
         }
@@ -403,7 +403,7 @@ extension Session {
   func stopWithout(_ open: Batch) {
     rewind(to: open)
     storeFailed = true
-    stopRequested = true
+    scripts.stopRequested = true
   }
 
   /// Prints what a committed transaction's lines said, in order.
@@ -431,7 +431,7 @@ extension Session {
         try openBatch()
         for entry in open.entries {
           if execute(bytes: entry.bytes, origin: entry.origin) == .failed, settings.bail {
-            stopRequested = true
+            scripts.stopRequested = true
             break
           }
         }

@@ -15,7 +15,7 @@ extension Session {
   @discardableResult
   public func runScript(path: String, displayName: String? = nil) -> Bool {
     let before = failures
-    stopRequested = false
+    scripts.stopRequested = false
     do {
       try runNested(path, displayName: displayName ?? path)
       try commitBatch()
@@ -30,7 +30,7 @@ extension Session {
   @discardableResult
   public func runLines(_ reader: LineReader, name: String) -> Bool {
     let before = failures
-    stopRequested = false
+    scripts.stopRequested = false
     do {
       _ = try runLoop(reader, name: name)
       try commitBatch()
@@ -68,19 +68,19 @@ extension Session {
         bytes = bytes.dropLast() + [0x20] + next
       }
       let started = statementTimings == nil ? 0 : Session.monotonicSeconds()
-      lastLineUnparsed = false
+      scripts.lastLineUnparsed = false
       let outcome = execute(bytes: bytes, origin: .script(file: name, line: first))
       if statementTimings != nil { statementTimings?.append(Session.monotonicSeconds() - started) }
       if let count = unparsedFromTop, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-        unparsedFromTop = lastLineUnparsed ? count + 1 : nil
+        unparsedFromTop = scripts.lastLineUnparsed ? count + 1 : nil
         if let count = unparsedFromTop, count >= Session.unparsedLinesBeforeGivingUp {
           if outer { try commitBatch() }
           throw .notAScript(name, lines: count)
         }
       }
       if outcome == .quit { stopped = true }
-      if outcome == .failed, settings.bail { stopRequested = true }
-      if stopRequested { stopped = true }
+      if outcome == .failed, settings.bail { scripts.stopRequested = true }
+      if scripts.stopRequested { stopped = true }
       if stopped { break }
       if !writes.isHolding, outer { try openBatch() }
     }
@@ -98,7 +98,7 @@ extension Session {
 
   /// `source FILE`: relative to the script that names it, else to the working directory.
   func source(_ path: String, from origin: Origin) throws(EngineError) {
-    if scripts.isEmpty { stopRequested = false }
+    if scripts.isEmpty { scripts.stopRequested = false }
     let (resolved, shown) = scripts.resolve(path, from: origin)
     try runNested(resolved, displayName: shown)
   }

@@ -101,10 +101,6 @@ public final class Session {
   /// Lines from the top of a file that are not statements after which it is
   /// taken for something other than a script.
   static let unparsedLinesBeforeGivingUp = 3
-  /// Whether the last line executed was not a statement (it did not parse).
-  var lastLineUnparsed = false
-  /// Set when `bail` stops a nested script, so every enclosing script stops too.
-  var stopRequested = false
   /// Reads one line at an interactive terminal, showing the prompt given;
   /// `nil` at end of input. The REPL sets it; `replay step` needs it.
   public var stepReader: ((String) -> String?)?
@@ -205,7 +201,7 @@ public final class Session {
       storeFailed = true
       // A script goes no further than the store could follow (SPEC §7): what
       // came after would be decided against a state the store does not hold.
-      if origin.isScript || !scripts.isEmpty { stopRequested = true }
+      if origin.isScript || !scripts.isEmpty { scripts.stopRequested = true }
     }
     lastErrorColumn = error.column
     emitError(origin.errorPrefix(column: error.column) + "error: " + keyring.reveal(error.message))
