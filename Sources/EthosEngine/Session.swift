@@ -52,7 +52,11 @@ public enum ClockSetting: Sendable, Equatable {
 /// A session: one store, one branch, a clock and the current culture state.
 ///
 /// Executes statements of the command language: writes go through the
-/// decider and the store; queries render documents of the state.
+/// decider and the store; queries render documents of the state. The
+/// session coordinates; each job keeps its own state in a type of its own:
+/// `writes` (``Writes``), time travel (`projector`, ``Projector``),
+/// `scripts` (``ScriptStack``), `branches` (``Branches``, and ``Comparison``
+/// for `compare`), `transfer` (``Transfer``) and `settings` (``Settings``).
 public final class Session {
   public let store: any EventStore
   public internal(set) var branch: String
