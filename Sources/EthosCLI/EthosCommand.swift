@@ -30,6 +30,10 @@ public struct EthosCommand: ParsableCommand {
       opened or is damaged.
       """,
     version: "ethos 0.1.0",
+    // Each names itself (`commandName:`): a name left to ArgumentParser is
+    // made from the type's name with `String(describing:)`, whose dynamic
+    // casts scan every protocol conformance of the binary once per type, on
+    // every start — 10 M of `query`'s 125 M instructions.
     subcommands: [
       Interactive.self, Run.self, QueryCommand.self, Export.self, Import.self, Verify.self, CheckpointCommand.self,
       ReportCommand.self, ImportCSV.self, Follow.self,
@@ -93,7 +97,8 @@ struct Interactive: ParsableCommand {
 
 /// `ethos run FILE… [--bail] [--echo] [--format F]`.
 struct Run: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Run command scripts against the store.")
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run command scripts against the store.")
 
   @Argument(help: "Script files, run in order.")
   var files: [String]
@@ -219,6 +224,7 @@ struct QueryCommand: ParsableCommand {
 /// hash chain, and hold the log to signed checkpoints (SPEC §14).
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "verify",
     abstract: "Recompute the hash chain of a branch, and check signed checkpoints against it.",
     discussion: """
       With --checkpoint FILE (repeatable; - reads standard input), also checks each checkpoint: its signature, \
@@ -318,6 +324,7 @@ struct Verify: ParsableCommand {
 /// `ethos export [--branch B] > log.jsonl`.
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract: "Write the audit trail as JSON Lines.",
     discussion: """
       Personal fields are written sealed (ciphertext), with no key: the export is safe to hand to an auditor. \
@@ -338,7 +345,8 @@ struct Export: ParsableCommand {
 
 /// `ethos import log.jsonl`.
 struct Import: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Read an audit trail from JSON Lines.")
+  static let configuration = CommandConfiguration(
+    commandName: "import", abstract: "Read an audit trail from JSON Lines.")
 
   @Argument(help: "A JSON Lines file written by ethos export, or - for standard input.")
   var file: String
