@@ -228,7 +228,11 @@ public final class SQLiteStore: EventStore {
       let (applied, objects) = try queue.read { db in
         (try SQLiteStore.migrator.appliedIdentifiers(db), try SQLiteStore.schemaObjects(db))
       }
-      let expected = try SQLiteStore.expectedSchema(applied: applied)
+      var expected = SQLiteStore.writtenSchema(applied: applied)
+      if objects.contains(where: { expected[$0.name] != $0.sql }) {
+        // Only the migrations themselves say what is wrong.
+        expected = try SQLiteStore.expectedSchema(applied: applied)
+      }
       for object in objects where expected[object.name] != object.sql {
         let what = expected[object.name] == nil ? "was not made by ethos" : "was changed since ethos made it"
         throw StoreError(
@@ -257,6 +261,102 @@ public final class SQLiteStore: EventStore {
     var result = [String: String?]()
     for object in try queue.read({ db in try schemaObjects(db) }) { result[object.name] = object.sql }
     return result
+  }
+
+  /// `expectedSchema(applied:)` written out, for the schema of every store
+  /// that is as ethos made it: running the migrations on a database in
+  /// memory at each open was a sixteenth of opening a store to answer one
+  /// query. A test holds it to `expectedSchema` for every migration; where
+  /// they would still differ (another SQLite spelling an altered table
+  /// otherwise), a store's schema is checked against `expectedSchema`.
+  static func writtenSchema(applied: Set<String>) -> [String: String?] {
+    guard let last = migrator.migrations.lastIndex(where: applied.contains) else { return [:] }
+    var schema: [String: String?] = [
+      "grdb_migrations": "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
+      "sqlite_autoindex_grdb_migrations_1": nil,
+      "branches": """
+      CREATE TABLE branches (
+        name TEXT PRIMARY KEY NOT NULL,
+        parent TEXT REFERENCES branches(name),
+        fork_seq INTEGER NOT NULL
+      )
+      """,
+      "sqlite_autoindex_branches_1": nil,
+      "events": """
+      CREATE TABLE events (
+        branch TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        command TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (branch, seq)
+      ) WITHOUT ROWID
+      """,
+      "events_retractions": "CREATE INDEX events_retractions ON events(branch, seq) WHERE type = 'EventRetracted'",
+      "events_no_update": """
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+      """,
+      "events_no_delete": """
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+      """,
+      "snapshots": """
+      CREATE TABLE snapshots (
+        branch TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (branch, seq, version)
+      )
+      """,
+      "sqlite_autoindex_snapshots_1": nil,
+    ]
+    if last >= 1 {
+      schema["heads"] = """
+        CREATE TABLE heads (
+          branch TEXT PRIMARY KEY NOT NULL,
+          seq INTEGER NOT NULL,
+          hash TEXT NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_heads_1"] = .some(nil)
+    }
+    if last >= 2 {
+      // SQLite writes an added column into the table's SQL after the last one.
+      schema["snapshots"] = """
+        CREATE TABLE snapshots (
+          branch TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          data BLOB NOT NULL, hash TEXT, digest TEXT,
+          PRIMARY KEY (branch, seq, version)
+        )
+        """
+    }
+    if last >= 3 {
+      schema["party_keys"] = """
+        CREATE TABLE party_keys (
+          party TEXT PRIMARY KEY NOT NULL,
+          key BLOB NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_party_keys_1"] = .some(nil)
+      schema["forgotten_parties"] = """
+        CREATE TABLE forgotten_parties (
+          party TEXT PRIMARY KEY NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_forgotten_parties_1"] = .some(nil)
+    }
+    return schema
   }
 
   /// Refuses anything but a regular file or a new path, before opening it:
