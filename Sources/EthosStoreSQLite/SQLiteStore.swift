@@ -27,7 +27,7 @@ public final class SQLiteStore: EventStore {
   public init(path: String, readOnly: Bool = false, checkingHeads: Bool = true) throws(StoreError) {
     location = path
     var config = Configuration()
-    config.journalMode = .wal
+    // WAL, as GRDB's `journalMode = .wal` would set it up: see `setUpWAL`.
     config.busyMode = .timeout(30)
     config.readonly = readOnly
     config.label = "ethos"
@@ -49,6 +49,7 @@ public final class SQLiteStore: EventStore {
     }
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
+      if !readOnly { try queue.writeWithoutTransaction { db in try SQLiteStore.setUpWAL(db, path: path) } }
     } catch {
       throw SQLiteStore.openError(path, error)
     }
@@ -57,6 +58,34 @@ public final class SQLiteStore: EventStore {
     try migrate(readOnly: readOnly)
     try checkSchema()
     if checkingHeads { try checkHeads() }
+  }
+
+  /// What GRDB's `journalMode = .wal` does on opening a store, step for
+  /// step, without Foundation: GRDB asks for the WAL file's size through
+  /// `URL.resourceValues`, a tenth of opening a store to answer one query
+  /// (with the conformance scans its first use costs). The write when there
+  /// is no WAL yet is kept: it is what refuses, at open, a store that cannot
+  /// be written to (a read-only file), even for a query.
+  static func setUpWAL(_ db: Database, path: String) throws {
+    let statement = try db.makeStatement(sql: "PRAGMA journal_mode = WAL")
+    let handle = statement.sqliteStatement
+    let mode = try step(handle, db) ? sqlite3_column_text(handle, 0).map { String(cString: $0) } : nil
+    // Done with before the write below, which a statement still running would lock out.
+    sqlite3_reset(handle)
+    guard mode == "wal" else { throw DatabaseError(message: "could not activate WAL Mode at path: \(path)") }
+    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    // GRDB makes sure the WAL exists and is not empty (its issues 102 and 1383).
+    var info = stat()
+    if stat(path + "-wal", &info) != 0 || info.st_size == 0 {
+      try db.inSavepoint {
+        try db.execute(
+          sql: """
+            CREATE TABLE grdb_issue_102 (id INTEGER PRIMARY KEY);
+            DROP TABLE grdb_issue_102;
+            """)
+        return .commit
+      }
+    }
   }
 
   static func openError(_ path: String, _ error: any Error) -> StoreError {
@@ -745,7 +774,7 @@ public final class SQLiteStore: EventStore {
       // otherwise look like a log cut short.
       try queue.read { db in
         // A store opened read-only before this table existed has no record.
-        guard try db.tableExists("heads"),
+        guard try Self.hasTable(db, "heads"),
           let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM heads WHERE branch = ?", arguments: [branch])
         else { return nil }
         let recorded = Head(seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1), occurredAt: nil)
@@ -775,6 +804,18 @@ public final class SQLiteStore: EventStore {
 
   /// Steps a statement with SQLite's C API: `true` with a row to read,
   /// `false` when there are no more.
+  /// Whether the store has the table `name`, as GRDB's `tableExists` says
+  /// for a table of the main schema (ethos makes no other), without loading
+  /// and caching the whole schema for one answer at each open.
+  static func hasTable(_ db: Database, _ name: String) throws -> Bool {
+    let statement = try db.makeStatement(
+      sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")
+    try statement.setArguments([name])
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    return try step(handle, db)
+  }
+
   static func step(_ handle: SQLiteStatement, _ db: Database) throws -> Bool {
     let code = sqlite3_step(handle)
     if code == SQLITE_DONE { return false }
