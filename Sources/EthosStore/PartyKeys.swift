@@ -137,8 +137,8 @@ public final class Keyring {
 
   /// A keyring that reads its table from `source` when it first needs a key.
   /// Most commands never do (a `matrix`, a `culture`, the log's integrity):
-  /// a table of thousands of keys was an eighth of opening a store to
-  /// answer one query. Read later rather than at open, it is only fresher.
+  /// the 2,220 keys of the 100k workload were 10 M of the 125 M instructions
+  /// of a `query matrix`. Read later rather than at open, it is only fresher.
   public init(random: any RandomSource = SystemRandom(), loading source: @escaping () throws(StoreError) -> PartyKeys) {
     self.random = random
     self.source = source
