@@ -17,7 +17,7 @@ import EthosStorePostgres
 /// not arrive) it polls.
 struct Follow: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print every event of a branch as it lands, until Ctrl-C.")
+    commandName: "follow", abstract: "Print every event of a branch as it lands, until Ctrl-C.")
 
   @Option(help: "Catch up from event @N first. (default: the head: new events only)")
   var from: String?

@@ -114,15 +114,23 @@ extension State {
     s.headSeq = try r.int()
     s.headTime = try r.time()
     s.eventCount = try r.int()
-    for _ in 0..<(try r.count()) {
+    // The big tables are sized once, not grown (and rehashed) eight times
+    // on the way to thousands of entries.
+    let owners = try r.count()
+    s.owners.reserveCapacity(r.plausible(owners))
+    for _ in 0..<owners {
       let id = try r.string()
       s.owners[id] = try r.word(IdOwner.self)
     }
-    for _ in 0..<(try r.count()) {
+    let employees = try r.count()
+    s.employees.reserveCapacity(r.plausible(employees))
+    for _ in 0..<employees {
       let e = try r.employee()
       s.employees[e.id] = e
     }
-    for _ in 0..<(try r.count()) {
+    let customers = try r.count()
+    s.customers.reserveCapacity(r.plausible(customers))
+    for _ in 0..<customers {
       let c = try r.customer()
       s.customers[c.id] = c
     }
@@ -374,6 +382,11 @@ struct SnapshotReader {
     guard v <= UInt64(bytes.count) else { throw .invalid }
     return Int(v)
   }
+
+  /// `count` if the bytes left could hold that many entries of at least
+  /// two bytes each, else what they could: room reserved for a crafted
+  /// count stays within the snapshot's size.
+  func plausible(_ count: Int) -> Int { Swift.min(count, (bytes.count - offset) / 2) }
 
   mutating func bool() throws(Failure) -> Bool {
     switch try byte() {

@@ -17,6 +17,9 @@ extension Session {
     var fields: [(value: String, party: String)] = []
     for event in events { fields += event.personalFields(isCustomer: isCustomer) }
     guard !fields.isEmpty else { return (events, command) }
+    // The key table is read on first need: one that cannot be read fails
+    // the write as a store failure, as it failed opening when read there.
+    do { try keyring.loadIfNeeded() } catch { throw .store(error) }
     // A party of the log with no key here: another process may have made it.
     if fields.contains(where: { !keyring.hasKey($0.party) && state.owners[$0.party] != nil }) { reloadKeys() }
     do {

@@ -118,11 +118,8 @@ public final class Session {
   ) throws(EngineError) {
     self.store = store
     self.projector = Projector(store: store)
-    do {
-      keyring = Keyring(try store.partyKeys(), random: random)
-    } catch {
-      throw EngineError.store(error)
-    }
+    // Read when a key is first needed: most queries need none.
+    keyring = Keyring(random: random) { () throws(StoreError) in try store.partyKeys() }
     self.branch = branch
     self.writes = Writes(actor: actor)
     self.wall = wall

@@ -107,30 +107,75 @@ public final class SystemRandom: RandomSource {
 /// (SPEC §13): AES-256-GCM with a random 96-bit nonce, the party id as
 /// associated data (a token moved to another party does not open).
 public final class Keyring {
-  public private(set) var keys: [String: SymmetricKey] = [:]
-  public private(set) var forgotten: Set<String> = []
+  /// The keys known: the store's table once read, and keys made here.
+  public var keys: [String: SymmetricKey] {
+    loadQuietly()
+    return known
+  }
+  public var forgotten: Set<String> {
+    loadQuietly()
+    return forgottenParties
+  }
   /// Keys made by this session and not yet stored.
   public private(set) var pending: [String: [UInt8]] = [:]
   /// Keys whose bytes are not a usable key (a damaged key table).
-  public private(set) var damaged: Set<String> = []
+  public var damaged: Set<String> {
+    loadQuietly()
+    return damagedParties
+  }
   let random: any RandomSource
+  private var known: [String: SymmetricKey] = [:]
+  private var forgottenParties: Set<String> = []
+  private var damagedParties: Set<String> = []
+  /// Reads the store's table, until it has been read once (`load` clears it).
+  private var source: (() throws(StoreError) -> PartyKeys)?
 
   public init(_ table: PartyKeys = PartyKeys(), random: any RandomSource = SystemRandom()) {
     self.random = random
     load(table)
   }
 
+  /// A keyring that reads its table from `source` when it first needs a key.
+  /// Most commands never do (a `matrix`, a `culture`, the log's integrity):
+  /// the 2,220 keys of the 100k workload were 10 M of the 125 M instructions
+  /// of a `query matrix`. Read later rather than at open, it is only fresher.
+  public init(random: any RandomSource = SystemRandom(), loading source: @escaping () throws(StoreError) -> PartyKeys) {
+    self.random = random
+    self.source = source
+  }
+
+  /// Reads the table now if it has not been read: a writer calls it before
+  /// sealing so that a table that cannot be read fails the write, as it
+  /// would have failed the open.
+  public func loadIfNeeded() throws(StoreError) {
+    guard let source else { return }
+    load(try source())
+  }
+
+  /// Reads the table if it has not been read. One that cannot be read now
+  /// leaves every party without a key here (shown `(not available)`, as
+  /// after an import without `--keys`), and is tried again at the next need.
+  private func loadQuietly() {
+    guard source != nil else { return }
+    try? loadIfNeeded()
+  }
+
   /// Replaces what is known with the store's table (keys made but not yet
   /// stored are kept).
   public func load(_ table: PartyKeys) {
-    keys = [:]
-    damaged = []
+    source = nil
+    known = [:]
+    damagedParties = []
     for (party, bytes) in table.keys {
-      if bytes.count == PartyKeys.keyLength { keys[party] = SymmetricKey(data: bytes) } else { damaged.insert(party) }
+      if bytes.count == PartyKeys.keyLength {
+        known[party] = SymmetricKey(data: bytes)
+      } else {
+        damagedParties.insert(party)
+      }
     }
-    forgotten = table.forgotten
-    for party in pending.keys where keys[party] == nil && !forgotten.contains(party) {
-      keys[party] = SymmetricKey(data: pending[party]!)
+    forgottenParties = table.forgotten
+    for party in pending.keys where known[party] == nil && !forgottenParties.contains(party) {
+      known[party] = SymmetricKey(data: pending[party]!)
     }
   }
 
@@ -141,7 +186,7 @@ public final class Keyring {
     let bytes = random.bytes(PartyKeys.keyLength)
     pending[party] = bytes
     let key = SymmetricKey(data: bytes)
-    keys[party] = key
+    known[party] = key
     return key
   }
 
@@ -151,32 +196,36 @@ public final class Keyring {
   /// Holds `added` as pending again: the write that was to store them did
   /// not land, and its events go out again with the next write.
   public func pend(_ added: [String: [UInt8]]) {
-    for (party, bytes) in added where !forgotten.contains(party) {
+    loadQuietly()
+    for (party, bytes) in added where !forgottenParties.contains(party) {
       pending[party] = bytes
-      keys[party] = SymmetricKey(data: bytes)
+      known[party] = SymmetricKey(data: bytes)
     }
   }
 
-  /// Drops pending keys (their write was rolled back).
+  /// Drops pending keys (their write was rolled back). (A key is pending
+  /// only once the table was read: `seal` and `pend` read it first.)
   public func discardPending() {
-    for party in pending.keys { keys[party] = nil }
+    for party in pending.keys { known[party] = nil }
     pending = [:]
   }
 
   /// `party`'s key is gone for good.
   public func forget(_ party: String) {
-    keys[party] = nil
+    loadQuietly()
+    known[party] = nil
     pending[party] = nil
-    forgotten.insert(party)
+    forgottenParties.insert(party)
   }
 
   /// `text` sealed under `party`'s key (made now if it has none). Throws
   /// when the party was forgotten.
   public func seal(_ text: String, for party: String) throws(StoreError) -> String {
-    if forgotten.contains(party) {
+    loadQuietly()
+    if forgottenParties.contains(party) {
       throw StoreError.forgottenParty(party)
     }
-    let key = keys[party] ?? makeKey(party)
+    let key = known[party] ?? makeKey(party)
     let nonce: AES.GCM.Nonce
     do { nonce = try AES.GCM.Nonce(data: random.nonce()) } catch { preconditionFailure("a 12-byte nonce") }
     guard let box = try? AES.GCM.seal(Array(text.utf8), using: key, nonce: nonce, authenticating: Array(party.utf8)),
@@ -207,8 +256,9 @@ public final class Keyring {
   }
 
   public func open(_ part: Sealed.Part) -> Reading {
-    if forgotten.contains(part.party) { return .forgotten }
-    guard let key = keys[part.party] else { return .unavailable }
+    loadQuietly()
+    if forgottenParties.contains(part.party) { return .forgotten }
+    guard let key = known[part.party] else { return .unavailable }
     guard let combined = Keyring.unbase64URL(part.ciphertext),
       let box = try? AES.GCM.SealedBox(combined: combined),
       let plain = try? AES.GCM.open(box, using: key, authenticating: Array(part.party.utf8))

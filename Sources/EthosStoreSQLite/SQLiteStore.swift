@@ -27,7 +27,7 @@ public final class SQLiteStore: EventStore {
   public init(path: String, readOnly: Bool = false, checkingHeads: Bool = true) throws(StoreError) {
     location = path
     var config = Configuration()
-    config.journalMode = .wal
+    // WAL, as GRDB's `journalMode = .wal` would set it up: see `setUpWAL`.
     config.busyMode = .timeout(30)
     config.readonly = readOnly
     config.label = "ethos"
@@ -49,6 +49,7 @@ public final class SQLiteStore: EventStore {
     }
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
+      if !readOnly { try queue.writeWithoutTransaction { db in try SQLiteStore.setUpWAL(db, path: path) } }
     } catch {
       throw SQLiteStore.openError(path, error)
     }
@@ -57,6 +58,35 @@ public final class SQLiteStore: EventStore {
     try migrate(readOnly: readOnly)
     try checkSchema()
     if checkingHeads { try checkHeads() }
+  }
+
+  /// What GRDB's `journalMode = .wal` does on opening a store, step for
+  /// step, without Foundation: GRDB asks for the WAL file's size through
+  /// `URL.resourceValues` and reads the mode through a generic fetch, 4 M
+  /// instructions of a 75 M `query matrix` (most of it the conformance scans
+  /// of their first uses). The write when there
+  /// is no WAL yet is kept: it is what refuses, at open, a store that cannot
+  /// be written to (a read-only file), even for a query.
+  static func setUpWAL(_ db: Database, path: String) throws {
+    let statement = try db.makeStatement(sql: "PRAGMA journal_mode = WAL")
+    let handle = statement.sqliteStatement
+    let mode = try step(handle, db) ? sqlite3_column_text(handle, 0).map { String(cString: $0) } : nil
+    // Done with before the write below, which a statement still running would lock out.
+    sqlite3_reset(handle)
+    guard mode == "wal" else { throw DatabaseError(message: "could not activate WAL Mode at path: \(path)") }
+    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    // GRDB makes sure the WAL exists and is not empty (its issues 102 and 1383).
+    var info = stat()
+    if stat(path + "-wal", &info) != 0 || info.st_size == 0 {
+      try db.inSavepoint {
+        try db.execute(
+          sql: """
+            CREATE TABLE grdb_issue_102 (id INTEGER PRIMARY KEY);
+            DROP TABLE grdb_issue_102;
+            """)
+        return .commit
+      }
+    }
   }
 
   static func openError(_ path: String, _ error: any Error) -> StoreError {
@@ -228,7 +258,11 @@ public final class SQLiteStore: EventStore {
       let (applied, objects) = try queue.read { db in
         (try SQLiteStore.migrator.appliedIdentifiers(db), try SQLiteStore.schemaObjects(db))
       }
-      let expected = try SQLiteStore.expectedSchema(applied: applied)
+      var expected = SQLiteStore.writtenSchema(applied: applied)
+      if objects.contains(where: { expected[$0.name] != $0.sql }) {
+        // Only the migrations themselves say what is wrong.
+        expected = try SQLiteStore.expectedSchema(applied: applied)
+      }
       for object in objects where expected[object.name] != object.sql {
         let what = expected[object.name] == nil ? "was not made by ethos" : "was changed since ethos made it"
         throw StoreError(
@@ -257,6 +291,102 @@ public final class SQLiteStore: EventStore {
     var result = [String: String?]()
     for object in try queue.read({ db in try schemaObjects(db) }) { result[object.name] = object.sql }
     return result
+  }
+
+  /// `expectedSchema(applied:)` written out, for the schema of every store
+  /// that is as ethos made it: running the migrations on a database in
+  /// memory at each open was a sixteenth of opening a store to answer one
+  /// query. A test holds it to `expectedSchema` for every migration; where
+  /// they would still differ (another SQLite spelling an altered table
+  /// otherwise), a store's schema is checked against `expectedSchema`.
+  static func writtenSchema(applied: Set<String>) -> [String: String?] {
+    guard let last = migrator.migrations.lastIndex(where: applied.contains) else { return [:] }
+    var schema: [String: String?] = [
+      "grdb_migrations": "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
+      "sqlite_autoindex_grdb_migrations_1": nil,
+      "branches": """
+      CREATE TABLE branches (
+        name TEXT PRIMARY KEY NOT NULL,
+        parent TEXT REFERENCES branches(name),
+        fork_seq INTEGER NOT NULL
+      )
+      """,
+      "sqlite_autoindex_branches_1": nil,
+      "events": """
+      CREATE TABLE events (
+        branch TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        command TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (branch, seq)
+      ) WITHOUT ROWID
+      """,
+      "events_retractions": "CREATE INDEX events_retractions ON events(branch, seq) WHERE type = 'EventRetracted'",
+      "events_no_update": """
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+      """,
+      "events_no_delete": """
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+      """,
+      "snapshots": """
+      CREATE TABLE snapshots (
+        branch TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (branch, seq, version)
+      )
+      """,
+      "sqlite_autoindex_snapshots_1": nil,
+    ]
+    if last >= 1 {
+      schema["heads"] = """
+        CREATE TABLE heads (
+          branch TEXT PRIMARY KEY NOT NULL,
+          seq INTEGER NOT NULL,
+          hash TEXT NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_heads_1"] = .some(nil)
+    }
+    if last >= 2 {
+      // SQLite writes an added column into the table's SQL after the last one.
+      schema["snapshots"] = """
+        CREATE TABLE snapshots (
+          branch TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          data BLOB NOT NULL, hash TEXT, digest TEXT,
+          PRIMARY KEY (branch, seq, version)
+        )
+        """
+    }
+    if last >= 3 {
+      schema["party_keys"] = """
+        CREATE TABLE party_keys (
+          party TEXT PRIMARY KEY NOT NULL,
+          key BLOB NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_party_keys_1"] = .some(nil)
+      schema["forgotten_parties"] = """
+        CREATE TABLE forgotten_parties (
+          party TEXT PRIMARY KEY NOT NULL
+        )
+        """
+      schema["sqlite_autoindex_forgotten_parties_1"] = .some(nil)
+    }
+    return schema
   }
 
   /// Refuses anything but a regular file or a new path, before opening it:
@@ -645,7 +775,7 @@ public final class SQLiteStore: EventStore {
       // otherwise look like a log cut short.
       try queue.read { db in
         // A store opened read-only before this table existed has no record.
-        guard try db.tableExists("heads"),
+        guard try Self.hasTable(db, "heads"),
           let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM heads WHERE branch = ?", arguments: [branch])
         else { return nil }
         let recorded = Head(seq: try row.decode(atIndex: 0), hash: try row.decode(atIndex: 1), occurredAt: nil)
@@ -675,6 +805,18 @@ public final class SQLiteStore: EventStore {
 
   /// Steps a statement with SQLite's C API: `true` with a row to read,
   /// `false` when there are no more.
+  /// Whether the store has the table `name`, as GRDB's `tableExists` says
+  /// for a table of the main schema (ethos makes no other), without loading
+  /// and caching the whole schema for one answer at each open.
+  static func hasTable(_ db: Database, _ name: String) throws -> Bool {
+    let statement = try db.makeStatement(
+      sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")
+    try statement.setArguments([name])
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    return try step(handle, db)
+  }
+
   static func step(_ handle: SQLiteStatement, _ db: Database) throws -> Bool {
     let code = sqlite3_step(handle)
     if code == SQLITE_DONE { return false }
@@ -770,7 +912,9 @@ public final class SQLiteStore: EventStore {
       try queue.read { db in
         // A store opened read-only before snapshots recorded hashes has none to trust.
         guard try db.columns(in: "snapshots").contains(where: { $0.name == "digest" }) else { return nil }
-        let rows = try Row.fetchAll(
+        // A cursor: the newest snapshot is nearly always the one, and each
+        // row fetched is a copy of a whole state (400 KB on a 100k log).
+        let rows = try Row.fetchCursor(
           db,
           sql: """
             SELECT seq, hash, digest, data FROM snapshots
@@ -778,7 +922,7 @@ public final class SQLiteStore: EventStore {
             ORDER BY seq DESC LIMIT 8
             """,
           arguments: [branch, version, seq])
-        for row in rows {
+        while let row = try rows.next() {
           guard let at = try? row.decode(Int.self, atIndex: 0), let hash = try? row.decode(String.self, atIndex: 1),
             let digest = try? row.decode(String.self, atIndex: 2), let blob = try? row.decode(Data.self, atIndex: 3),
             try Self.hash(db, branch, seq: at) == hash

@@ -154,6 +154,38 @@ import Testing
     #expect(Keyring(PartyKeys(keys: ["c2": [UInt8](repeating: 2, count: 32)])).reveal(sealed) == "(unreadable)")
   }
 
+  /// The key table is read when a key is first needed, not when a session
+  /// opens: text without a sealed field needs none. A table that cannot be
+  /// read fails `loadIfNeeded` (a writer's check) and leaves a reader with
+  /// `(not available)`; the next need reads it again.
+  @Test func theKeyTableIsReadOnFirstNeed() throws {
+    final class Source: @unchecked Sendable {
+      var reads = 0
+      var failing = false
+      let table = PartyKeys(keys: ["c2": [UInt8](repeating: 1, count: 32)], forgotten: ["c3"])
+      func read() throws(StoreError) -> PartyKeys {
+        reads += 1
+        if failing { throw StoreError(.io, "the disk is gone") }
+        return table
+      }
+    }
+    let sealed = try Keyring(Source().table).seal("Zoë", for: "c2")
+    let source = Source()
+    let keyring = Keyring { () throws(StoreError) in try source.read() }
+    #expect(keyring.reveal("no personal field here") == "no personal field here")
+    #expect(keyring.pending.isEmpty && source.reads == 0)
+    #expect(keyring.reveal(sealed) == "Zoë")
+    #expect(keyring.reveal(sealed) == "Zoë" && keyring.forgotten == ["c3"] && source.reads == 1)
+
+    let broken = Source()
+    broken.failing = true
+    let unread = Keyring { () throws(StoreError) in try broken.read() }
+    #expect(unread.reveal(sealed) == "(not available)")
+    #expect(throws: StoreError.self) { try unread.loadIfNeeded() }
+    broken.failing = false
+    #expect(unread.reveal(sealed) == "Zoë" && broken.reads == 3)
+  }
+
   @Test func everySealHasItsOwnNonceAndOpens() throws {
     // The system source numbers its nonces after a random prefix: no two
     // seals under one key share one, and every length of text (each base64
